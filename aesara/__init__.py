@@ -1,0 +1,1 @@
+# placeholder - lead replaces this

@@ -1,0 +1,833 @@
+"""The graph intermediate representation: variables, apply nodes and the
+algorithms that walk, sort, clone and compare graphs made of them."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable, Collection, Generator, Hashable, Iterable, Sequence
+from copy import copy
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
+
+import numpy as np
+
+from aesara.graph.utils import (
+    MetaObject,
+    MethodNotDefined,
+    Scratchpad,
+    add_tag_trace,
+    get_variable_trace_string,
+)
+
+if TYPE_CHECKING:
+    from aesara.graph.op import Op
+    from aesara.graph.type import Type
+
+T = TypeVar("T", bound="Node")
+
+_auto_name_counter = itertools.count()
+
+
+class Node(MetaObject):
+    """A vertex of a graph: either an :class:`Apply` or a :class:`Variable`."""
+
+    name: str | None
+
+    def get_parents(self) -> list:
+        """Return the nodes this node depends on directly."""
+        raise NotImplementedError()
+
+
+class Apply(Node):
+    """The application of an :class:`Op` to input variables, producing outputs.
+
+    Parameters
+    ----------
+    op
+        The operation applied.
+    inputs
+        The argument variables.
+    outputs
+        Freshly made variables (owner ``None``); this node becomes their owner.
+    """
+
+    def __init__(self, op: "Op", inputs: Sequence["Variable"], outputs: Sequence["Variable"]):
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError("The inputs of an Apply must be a list or tuple")
+        if not isinstance(outputs, (list, tuple)):
+            raise TypeError("The outputs of an Apply must be a list or tuple")
+        self.op = op
+        self.inputs: list[Variable] = []
+        self.tag = Scratchpad()
+        for i, inp in enumerate(inputs):
+            if not isinstance(inp, Variable):
+                raise TypeError(
+                    f"Input {i} of {op} must be a Variable, got {type(inp).__name__}: {inp!r}"
+                )
+            self.inputs.append(inp)
+        self.outputs: list[Variable] = []
+        for i, out in enumerate(outputs):
+            if not isinstance(out, Variable):
+                raise TypeError(
+                    f"Output {i} of {op} must be a Variable, got {type(out).__name__}"
+                )
+            if out.owner is None:
+                out.owner = self
+                out.index = i
+            elif out.owner is not self or out.index != i:
+                raise ValueError(f"Output {i} of {op} already belongs to another node")
+            self.outputs.append(out)
+
+    def default_output(self) -> "Variable":
+        """Return the output that stands for the node when it has several."""
+        do = getattr(self.op, "default_output", None)
+        if do is None:
+            if len(self.outputs) == 1:
+                return self.outputs[0]
+            raise ValueError(
+                f"{self.op} has {len(self.outputs)} outputs and no default_output"
+            )
+        if not (-len(self.outputs) <= do < len(self.outputs)):
+            raise ValueError(f"{self.op}.default_output is out of range")
+        return self.outputs[do]
+
+    @property
+    def out(self) -> "Variable":
+        return self.default_output()
+
+    def __str__(self):
+        return op_as_string(self.inputs, self)
+
+    def __repr__(self):
+        return str(self)
+
+    def clone(self, clone_inner_graph: bool = False) -> "Apply":
+        """Return a copy of the node with the same inputs and new outputs."""
+        op = self.op
+        if clone_inner_graph and hasattr(op, "clone"):
+            op = op.clone()
+        cp = self.__class__(op, self.inputs, [o.clone() for o in self.outputs])
+        cp.tag = copy(self.tag)
+        return cp
+
+    def clone_with_new_inputs(
+        self, inputs: Sequence["Variable"], strict: bool = True, clone_inner_graph: bool = False
+    ) -> "Apply":
+        """Return a node like this one applied to ``inputs``.
+
+        With ``strict`` each new input must be convertible to the type of the
+        input it replaces; when a type changes, the node is rebuilt through
+        ``op.make_node`` so its output types are re-derived.
+        """
+        if len(inputs) != len(self.inputs):
+            raise ValueError(
+                f"{self.op} expects {len(self.inputs)} inputs, got {len(inputs)}"
+            )
+        remake = False
+        new_inputs = list(inputs)
+        for i, (cur, new) in enumerate(zip(self.inputs, new_inputs)):
+            if cur.type != new.type:
+                if strict:
+                    new = cur.type.filter_variable(new)
+                    new_inputs[i] = new
+                    if cur.type != new.type:
+                        remake = True
+                else:
+                    remake = True
+        if remake:
+            new_node = self.op.make_node(*new_inputs)
+            new_node.tag = copy(self.tag).__update__(new_node.tag)
+        else:
+            new_node = self.clone(clone_inner_graph=clone_inner_graph)
+            new_node.inputs = new_inputs
+        return new_node
+
+    def get_parents(self):
+        return list(self.inputs)
+
+    @property
+    def nin(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def nout(self) -> int:
+        return len(self.outputs)
+
+    @property
+    def params_type(self):
+        return self.op.params_type
+
+    def run_params(self):
+        """Return the parameters the op's ``perform`` receives, if any."""
+        if hasattr(self.op, "get_params"):
+            return self.op.get_params(self)
+        raise MethodNotDefined("get_params")
+
+    def __getstate__(self):
+        return self.__dict__
+
+
+class Variable(Node):
+    """A symbolic value: an input, a constant or the output of an :class:`Apply`.
+
+    Parameters
+    ----------
+    type
+        What kind of value this variable holds.
+    owner
+        The node computing it, or ``None`` for graph inputs.
+    index
+        Its position in ``owner.outputs``.
+    name
+        An optional label used in printing and error messages.
+    """
+
+    __count__ = _auto_name_counter
+
+    def __init__(self, type: "Type", owner: Apply | None = None, index: int | None = None, name: str | None = None):
+        self.tag = Scratchpad()
+        self.type = type
+        if owner is not None and not isinstance(owner, Apply):
+            raise TypeError("owner must be an Apply instance", owner)
+        self.owner = owner
+        if index is not None and not isinstance(index, (int, np.integer)):
+            raise TypeError("index must be an int", index)
+        self.index = index
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {type(name).__name__}")
+        self.name = name
+        self.auto_name = f"auto_{next(_auto_name_counter)}"
+        add_tag_trace(self)
+
+    def get_test_value(self):
+        if not hasattr(self.tag, "test_value"):
+            from aesara.graph.utils import TestValueError
+
+            raise TestValueError(f"{self} has no test value")
+        return self.tag.test_value
+
+    def __str__(self):
+        if self.name is not None:
+            return self.name
+        if self.owner is not None:
+            op = self.owner.op
+            if self.index == getattr(op, "default_output", None):
+                return f"{op}.out"
+            return f"{op}.{self.index}"
+        return f"<{self.type}>"
+
+    def __repr__(self, firstPass: bool = True):
+        return str(self)
+
+    def clone(self, **kwargs) -> "Variable":
+        """Return a new variable of the same type, name and tag, with no owner."""
+        name = kwargs.pop("name", self.name)
+        cp = self.__class__(self.type, None, None, name, **kwargs)
+        cp.tag = copy(self.tag)
+        return cp
+
+    def get_parents(self):
+        if self.owner is not None:
+            return [self.owner]
+        return []
+
+    def eval(self, inputs_to_values: dict | None = None):
+        """Compile (once, then cached) and evaluate this variable.
+
+        Parameters
+        ----------
+        inputs_to_values
+            Maps each graph input the value depends on to a concrete value.
+        """
+        from aesara.compile.function import function
+
+        if inputs_to_values is None:
+            inputs_to_values = {}
+        inputs = tuple(sorted(inputs_to_values, key=id))
+        cache = self.__dict__.setdefault("_fn_cache", {})
+        fn = cache.get(inputs)
+        if fn is None:
+            fn = function(list(inputs), self)
+            cache[inputs] = fn
+        return fn(*(inputs_to_values[v] for v in inputs))
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d.pop("_fn_cache", None)
+        return d
+
+    def location(self) -> str:
+        """Where in user code this variable was created."""
+        return get_variable_trace_string(self)
+
+
+class AtomicVariable(Variable):
+    """A variable that is never the output of a node (an input or a constant)."""
+
+    def __init__(self, type, name=None, **kwargs):
+        super().__init__(type, None, None, name, **kwargs)
+
+    def signature(self):
+        return self
+
+    def merge_signature(self):
+        return self.signature()
+
+    def equals(self, other) -> bool:
+        return self.signature() == other.signature()
+
+    @property
+    def owner(self):
+        return None
+
+    @owner.setter
+    def owner(self, value):
+        if value is not None:
+            raise ValueError("An atomic variable cannot have an owner")
+
+    @property
+    def index(self):
+        return None
+
+    @index.setter
+    def index(self, value):
+        if value is not None:
+            raise ValueError("An atomic variable cannot have an index")
+
+
+class NominalVariable(AtomicVariable):
+    """An input identified only by an id and its type (used by inner graphs)."""
+
+    __instances__: dict = {}
+
+    def __new__(cls, id, typ, **kwargs):
+        key = (typ, id)
+        if key not in cls.__instances__:
+            obj = super().__new__(cls)
+            cls.__instances__[key] = obj
+            obj._initialized = False
+        return cls.__instances__[key]
+
+    def __init__(self, id, typ, **kwargs):
+        if getattr(self, "_initialized", False):
+            return
+        self.id = id
+        super().__init__(typ, **kwargs)
+        self._initialized = True
+
+    def clone(self, **kwargs):
+        return self
+
+    def __eq__(self, other):
+        return self is other or (
+            type(self) is type(other) and self.id == other.id and self.type == other.type
+        )
+
+    def __hash__(self):
+        return hash((type(self), self.id, self.type))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.id}, {self.type})"
+
+    def signature(self):
+        return (self.type, self.id)
+
+
+class Constant(AtomicVariable):
+    """A variable with a fixed value known at graph-build time."""
+
+    def __init__(self, type: "Type", data: Any, name: str | None = None):
+        super().__init__(type, name=name)
+        self.data = type.filter(data)
+
+    def get_test_value(self):
+        return self.data
+
+    def signature(self):
+        return (self.type, self.data)
+
+    def __str__(self):
+        if self.name is not None:
+            return self.name
+        text = str(self.data)
+        if len(text) > 20:
+            text = text[:10].strip() + " ... " + text[-5:].strip()
+        return f"{type(self).__name__}{{{text}}}"
+
+    def clone(self, **kwargs):
+        cp = self.__class__(self.type, self.data, kwargs.get("name", self.name))
+        cp.tag = copy(self.tag)
+        return cp
+
+    @property
+    def value(self):
+        return self.data
+
+
+# ---------------------------------------------------------------------------
+# Walking graphs
+# ---------------------------------------------------------------------------
+
+
+def walk(
+    nodes: Iterable[T],
+    expand: Callable[[T], Optional[Iterable[T]]],
+    bfs: bool = True,
+    return_children: bool = False,
+    hash_fn: Callable[[T], Hashable] = id,
+) -> Generator:
+    """Visit every node reachable from ``nodes`` through ``expand`` once.
+
+    Yields each node, or ``(node, children)`` with ``return_children``.
+    """
+    queue = deque(nodes)
+    seen: set = set()
+    pop = queue.popleft if bfs else queue.pop
+    while queue:
+        node = pop()
+        key = hash_fn(node)
+        if key in seen:
+            continue
+        seen.add(key)
+        children = expand(node)
+        if return_children:
+            yield node, children
+        else:
+            yield node
+        if children:
+            queue.extend(children)
+
+
+def ancestors(
+    graphs: Iterable[Variable], blockers: Collection[Variable] | None = None
+) -> Generator[Variable, None, None]:
+    """Yield every variable that ``graphs`` depend on (including themselves).
+
+    The walk does not go past a variable in ``blockers``.
+    """
+    blockers = set(blockers) if blockers else ()
+
+    def expand(v):
+        if v.owner is not None and v not in blockers:
+            return reversed(v.owner.inputs)
+
+    yield from walk(graphs, expand, bfs=False)
+
+
+def graph_inputs(
+    graphs: Iterable[Variable], blockers: Collection[Variable] | None = None
+) -> Generator[Variable, None, None]:
+    """Yield the variables with no owner (or in ``blockers``) that ``graphs`` use."""
+    blockers_set = set(blockers) if blockers else set()
+    for v in ancestors(graphs, blockers):
+        if v.owner is None or v in blockers_set:
+            yield v
+
+
+def vars_between(ins: Iterable[Variable], outs: Iterable[Variable]) -> Generator[Variable, None, None]:
+    """Yield the variables on paths from ``ins`` to ``outs`` (both included)."""
+    ins = set(ins)
+
+    def expand(v):
+        if v.owner is not None and v not in ins:
+            return reversed(v.owner.inputs + v.owner.outputs)
+
+    yield from walk(outs, expand, bfs=False)
+
+
+def orphans_between(ins: Collection[Variable], outs: Iterable[Variable]) -> Generator[Variable, None, None]:
+    """Yield the owner-less variables ``outs`` need that are not in ``ins``."""
+    ins = set(ins)
+    for v in vars_between(ins, outs):
+        if v.owner is None and v not in ins:
+            yield v
+
+
+def applys_between(ins: Collection[Variable], outs: Iterable[Variable]) -> Generator[Apply, None, None]:
+    """Yield the nodes on paths from ``ins`` to ``outs``."""
+    seen = set()
+    for v in vars_between(ins, outs):
+        o = v.owner
+        if o is not None and o not in seen:
+            seen.add(o)
+            yield o
+
+
+def variables(ins, outs) -> list[Variable]:
+    return list(vars_between(ins, outs))
+
+
+def applys(ins, outs) -> list[Apply]:
+    return list(applys_between(ins, outs))
+
+
+def general_toposort(
+    outputs: Iterable[T],
+    deps: Callable[[T], Iterable[T]],
+    compute_deps_cache=None,
+    deps_cache=None,
+    clients=None,
+) -> list[T]:
+    """Topologically sort everything reachable from ``outputs`` through ``deps``.
+
+    Dependencies come before the nodes needing them. Raises ``ValueError`` on
+    a cycle.
+    """
+    if compute_deps_cache is not None:
+        deps = compute_deps_cache
+    order: list = []
+    done: set = set()
+    expanded: set = set()
+    for root in outputs:
+        if root in done:
+            continue
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if node in done:
+                stack.pop()
+                continue
+            if node not in expanded:
+                expanded.add(node)
+                ds = deps(node)
+                if ds:
+                    pending = [d for d in ds if d not in done]
+                    for d in pending:
+                        if d in expanded:
+                            raise ValueError("graph contains cycles")
+                    stack.extend(reversed(pending))
+            else:
+                stack.pop()
+                done.add(node)
+                order.append(node)
+    return order
+
+
+def io_toposort(
+    inputs: Iterable[Variable],
+    outputs: Iterable[Variable],
+    orderings: dict | None = None,
+    clients: dict | None = None,
+) -> list[Apply]:
+    """Return the nodes between ``inputs`` and ``outputs`` in a valid run order.
+
+    Parameters
+    ----------
+    orderings
+        Extra constraints: ``orderings[node]`` lists nodes that must run before
+        ``node`` (used by the in-place safety machinery).
+    """
+    iset = set(inputs)
+    order: list[Apply] = []
+    done: set = set()
+    expanded: set = set()
+    for out in outputs:
+        root = out.owner
+        if root is None or out in iset or root in done:
+            continue
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if node in done:
+                stack.pop()
+                continue
+            if node not in expanded:
+                expanded.add(node)
+                pending = []
+                for i in node.inputs:
+                    o = i.owner
+                    if o is not None and o not in done and i not in iset:
+                        pending.append(o)
+                if orderings:
+                    extra = orderings.get(node)
+                    if extra:
+                        pending.extend(e for e in extra if e not in done)
+                for d in pending:
+                    if d in expanded:
+                        raise ValueError("graph contains cycles")
+                stack.extend(reversed(pending))
+            else:
+                stack.pop()
+                done.add(node)
+                order.append(node)
+    return order
+
+
+def list_of_nodes(inputs: Collection[Variable], outputs: Iterable[Variable]) -> list[Apply]:
+    """Return the nodes between ``inputs`` and ``outputs`` (in no fixed order)."""
+    return list(applys_between(inputs, outputs))
+
+
+def is_in_ancestors(l_apply: Apply, f_apply: Apply) -> bool:
+    """Whether ``f_apply`` is an ancestor of ``l_apply``."""
+    for v in ancestors(l_apply.inputs):
+        if v.owner is f_apply:
+            return True
+    return False
+
+
+def view_roots(node: Variable) -> list[Variable]:
+    """Return the variables whose memory ``node`` is a view of (or itself)."""
+    owner = node.owner
+    if owner is not None:
+        vm = getattr(owner.op, "view_map", {}) or {}
+        idx = owner.outputs.index(node)
+        if idx in vm:
+            out = []
+            for i in vm[idx]:
+                out.extend(view_roots(owner.inputs[i]))
+            return out
+    return [node]
+
+
+def io_connection_pattern(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> list[list[bool]]:
+    """For each input, which outputs depend on it."""
+    index = {v: i for i, v in enumerate(inputs)}
+    deps: dict = {}
+    for v in inputs:
+        deps[v] = {index[v]}
+    for node in io_toposort(inputs, outputs):
+        s: set = set()
+        for i in node.inputs:
+            s |= deps.get(i, set())
+        for o in node.outputs:
+            deps[o] = s
+    return [[i in deps.get(o, set()) for o in outputs] for i in range(len(inputs))]
+
+
+def get_var_by_name(graphs: Iterable[Variable], target_var_id: str, ids: str = "CHAR"):
+    """Return the variables in ``graphs`` named (or auto-named) ``target_var_id``."""
+    found = []
+    for v in ancestors(graphs):
+        if v.name == target_var_id or v.auto_name == target_var_id:
+            found.append(v)
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------
+# Cloning
+# ---------------------------------------------------------------------------
+
+
+def clone_get_equiv(
+    inputs: Iterable[Variable],
+    outputs: Iterable[Variable],
+    copy_inputs: bool = True,
+    copy_orphans: bool = True,
+    memo: dict | None = None,
+    clone_inner_graphs: bool = False,
+) -> dict:
+    """Clone the graph between ``inputs`` and ``outputs``.
+
+    Returns
+    -------
+    dict
+        Maps every original variable and node to its copy. Entries already in
+        ``memo`` are reused.
+    """
+    if memo is None:
+        memo = {}
+    inputs = list(inputs)
+    outputs = list(outputs)
+    for inp in inputs:
+        if inp not in memo:
+            memo[inp] = inp.clone() if copy_inputs else inp
+    for node in io_toposort(inputs, outputs):
+        if node in memo:
+            continue
+        for inp in node.inputs:
+            if inp not in memo:
+                if copy_orphans:
+                    memo[inp] = inp.clone()
+                else:
+                    memo[inp] = inp
+        new_node = node.clone_with_new_inputs(
+            [memo[i] for i in node.inputs], strict=False, clone_inner_graph=clone_inner_graphs
+        )
+        memo[node] = new_node
+        for old, new in zip(node.outputs, new_node.outputs):
+            memo.setdefault(old, new)
+    for out in outputs:
+        if out not in memo:
+            memo[out] = out.clone() if copy_orphans else out
+    return memo
+
+
+def clone(
+    inputs: Sequence[Variable],
+    outputs: Sequence[Variable],
+    copy_inputs: bool = True,
+    copy_orphans: bool | None = None,
+    clone_inner_graphs: bool = False,
+) -> tuple[list[Variable], list[Variable]]:
+    """Copy the graph between ``inputs`` and ``outputs``.
+
+    Returns the new inputs and outputs.
+    """
+    if copy_orphans is None:
+        copy_orphans = copy_inputs
+    equiv = clone_get_equiv(inputs, outputs, copy_inputs, copy_orphans, clone_inner_graphs=clone_inner_graphs)
+    return [equiv[i] for i in inputs], [equiv[o] for o in outputs]
+
+
+def clone_node_and_cache(node: Apply, clone_d: dict, strict: bool = True, clone_inner_graphs: bool = False):
+    """Clone ``node`` with its inputs replaced through ``clone_d``; record the copy."""
+    if node in clone_d:
+        return clone_d[node]
+    new_node = node.clone_with_new_inputs(
+        [clone_d.get(i, i) for i in node.inputs], strict=strict, clone_inner_graph=clone_inner_graphs
+    )
+    clone_d[node] = new_node
+    for old, new in zip(node.outputs, new_node.outputs):
+        clone_d.setdefault(old, new)
+    return new_node
+
+
+def clone_replace(
+    output,
+    replace: dict | Sequence[tuple] | None = None,
+    strict: bool = True,
+    share_inputs: bool = True,
+    **rebuild_kwds,
+):
+    """Copy a graph, substituting variables as it goes.
+
+    Parameters
+    ----------
+    output
+        A variable, or a list/tuple of variables.
+    replace
+        ``{old: new}`` pairs (or a list of pairs) to substitute.
+    strict
+        Whether replacements must keep the replaced variable's type.
+    share_inputs
+        Keep the graph's own inputs instead of copying them.
+    """
+    if replace is None:
+        items: list = []
+    elif isinstance(replace, dict):
+        items = list(replace.items())
+    elif isinstance(replace, (list, tuple)):
+        items = list(replace)
+    else:
+        raise TypeError(f"replace must be a dict or a list of pairs, got {type(replace).__name__}")
+    single = isinstance(output, Variable)
+    outs = [output] if single else list(output)
+    memo: dict = {}
+    for old, new in items:
+        if not isinstance(old, Variable):
+            raise TypeError(f"Cannot replace {old!r}: it is not a Variable")
+        if not isinstance(new, Variable):
+            new = old.type.filter_variable(new) if hasattr(old, "type") else new
+        elif strict and old.type != new.type:
+            new = old.type.filter_variable(new)
+        memo[old] = new
+    replaced = set(memo)
+    inputs = list(graph_inputs(outs, blockers=replaced))
+    for inp in inputs:
+        if inp not in memo:
+            memo[inp] = inp if share_inputs or isinstance(inp, Constant) else inp.clone()
+    for node in io_toposort(inputs, outs):
+        new_node = node.clone_with_new_inputs([memo.get(i, i) for i in node.inputs], strict=strict)
+        for old, new in zip(node.outputs, new_node.outputs):
+            memo.setdefault(old, new)
+    res = [memo.get(o, o) for o in outs]
+    if single:
+        return res[0]
+    return type(output)(res) if isinstance(output, tuple) else res
+
+
+def equal_computations(
+    xs: Sequence[Variable],
+    ys: Sequence[Variable],
+    in_xs: Sequence[Variable] | None = None,
+    in_ys: Sequence[Variable] | None = None,
+    strict_dtype: bool = True,
+) -> bool:
+    """Whether graphs ``xs`` and ``ys`` compute the same thing structurally.
+
+    ``in_xs[i]`` and ``in_ys[i]`` are considered equal. Constants compare by
+    value.
+    """
+    if len(xs) != len(ys):
+        raise ValueError("The number of graphs to compare differ")
+    in_xs = list(in_xs or [])
+    in_ys = list(in_ys or [])
+    if len(in_xs) != len(in_ys):
+        return False
+    equal: dict = dict(zip(in_xs, in_ys))
+
+    def same_const(a, b):
+        if not (isinstance(a, Constant) and isinstance(b, Constant)):
+            return False
+        if strict_dtype and a.type != b.type:
+            return False
+        try:
+            return a.type.values_eq(a.data, b.data) if a.type == b.type else bool(
+                np.array_equal(a.data, b.data)
+            )
+        except Exception:
+            return False
+
+    for x, y in zip(xs, ys):
+        if not _equal_post_order(x, y, equal, in_xs, in_ys, strict_dtype, same_const):
+            return False
+    return True
+
+
+def _equal_post_order(x, y, equal, in_xs, in_ys, strict_dtype, same_const) -> bool:
+    in_xs_set = set(in_xs)
+    in_ys_set = set(in_ys)
+    stack = [(x, y, False)]
+    while stack:
+        a, b, inputs_done = stack.pop()
+        if a in equal:
+            if equal[a] is not b:
+                return False
+            continue
+        if a in in_xs_set or b in in_ys_set:
+            return False
+        if isinstance(a, Constant) or isinstance(b, Constant):
+            if not same_const(a, b):
+                return False
+            equal[a] = b
+            continue
+        if a.owner is None or b.owner is None:
+            if a is not b:
+                return False
+            equal[a] = b
+            continue
+        na, nb = a.owner, b.owner
+        if not inputs_done:
+            if a.index != b.index or na.op != nb.op or len(na.inputs) != len(nb.inputs):
+                return False
+            if strict_dtype and a.type != b.type:
+                return False
+            stack.append((a, b, True))
+            stack.extend((i, j, False) for i, j in zip(na.inputs, nb.inputs))
+            continue
+        for i, j in zip(na.inputs, nb.inputs):
+            if equal.get(i) is not j:
+                return False
+        for oa, ob in zip(na.outputs, nb.outputs):
+            equal[oa] = ob
+    return True
+
+
+def op_as_string(inputs, node, leaf_formatter=str, node_formatter=None) -> str:
+    """Render ``node`` as ``op(input, ...)`` for messages."""
+    args = ", ".join(leaf_formatter(i) for i in node.inputs)
+    return f"{node.op}({args})"
+
+
+def as_string(inputs, outputs, leaf_formatter=str, node_formatter=None) -> list[str]:
+    """Render each output as a nested expression string."""
+    iset = set(inputs)
+
+    def render(v):
+        if v in iset or v.owner is None:
+            return leaf_formatter(v)
+        args = ", ".join(render(i) for i in v.owner.inputs)
+        return f"{v.owner.op}({args})"
+
+    return [render(o) for o in outputs]

@@ -1,0 +1,232 @@
+"""Operations: the mathematical building blocks applied to variables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from aesara.graph.basic import Apply, Variable
+from aesara.graph.utils import MetaObject, MethodNotDefined
+
+if TYPE_CHECKING:
+    from aesara.graph.type import Type
+
+StorageMapType = dict
+ComputeMapType = dict
+OutputStorageType = list
+ParamsInputType = Any
+
+
+class _NoParams:
+    """Sentinel: the op's ``perform`` takes no ``params`` argument."""
+
+    def __repr__(self):
+        return "NoParams"
+
+
+NoParams = _NoParams()
+
+
+class Op(MetaObject):
+    """An operation on variables.
+
+    Subclasses implement :meth:`make_node` (type checking and output types),
+    :meth:`perform` (the NumPy reference implementation), and optionally
+    ``infer_shape``, :meth:`L_op`/:meth:`grad` and :meth:`R_op`. Setting
+    ``__props__`` gives value semantics: two ops with equal props are
+    interchangeable. Backend code never lives here; backends translate ops
+    through their own registries.
+    """
+
+    default_output: int | None = None
+    """Index of the output returned by ``__call__`` when there are several."""
+
+    view_map: dict[int, list[int]] = {}
+    """``{output_index: [input_index]}`` for outputs that are views of inputs."""
+
+    destroy_map: dict[int, list[int]] = {}
+    """``{output_index: [input_index]}`` for inputs overwritten by the op."""
+
+    itypes: Sequence[Type] | None = None
+    otypes: Sequence[Type] | None = None
+    params_type = None
+
+    def make_node(self, *inputs: Variable) -> Apply:
+        """Build the :class:`Apply` node of this op on ``inputs``.
+
+        The default uses ``itypes``/``otypes`` when the subclass sets them.
+        """
+        if self.itypes is None or self.otypes is None:
+            raise NotImplementedError(
+                f"{type(self).__name__} must define make_node or itypes/otypes"
+            )
+        if len(inputs) != len(self.itypes):
+            raise ValueError(
+                f"{self} expects {len(self.itypes)} inputs, got {len(inputs)}"
+            )
+        checked = []
+        for i, (inp, it) in enumerate(zip(inputs, self.itypes)):
+            if not isinstance(inp, Variable) or inp.type != it:
+                try:
+                    inp = it.filter_variable(inp)
+                except TypeError as e:
+                    raise TypeError(
+                        f"Input {i} of {self}: expected type {it}, got "
+                        f"{getattr(inp, 'type', type(inp).__name__)}"
+                    ) from e
+            checked.append(inp)
+        return Apply(self, checked, [t() for t in self.otypes])
+
+    def __call__(self, *inputs: Any, **kwargs) -> Variable | list[Variable]:
+        """Apply the op: build a node and return its default output(s)."""
+        return_list = kwargs.pop("return_list", False)
+        name = kwargs.pop("name", None)
+        node = self.make_node(*inputs, **kwargs)
+        if name is not None:
+            if len(node.outputs) == 1:
+                node.outputs[0].name = name
+            else:
+                for i, o in enumerate(node.outputs):
+                    o.name = f"{name}_{i}"
+        if self.default_output is not None:
+            rval = node.outputs[self.default_output]
+            return [rval] if return_list else rval
+        if len(node.outputs) == 1 and not return_list:
+            return node.outputs[0]
+        return list(node.outputs)
+
+    def __ne__(self, other):
+        return not (self == other)
+
+    def perform(self, node: Apply, inputs: Sequence[Any], output_storage: list[list[Any]], params=None) -> None:
+        """Compute the outputs from concrete ``inputs``.
+
+        Results are stored as ``output_storage[i][0] = value``. A value already
+        present in a cell may be reused as a buffer, or ignored.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no perform method")
+
+    def L_op(self, inputs: Sequence[Variable], outputs: Sequence[Variable], output_grads: Sequence[Variable]) -> list[Variable]:
+        """Return the gradient of a cost w.r.t. each input (reverse mode)."""
+        return self.grad(inputs, output_grads)
+
+    def grad(self, inputs: Sequence[Variable], output_grads: Sequence[Variable]) -> list[Variable]:
+        """Like :meth:`L_op` without access to the outputs."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement grad")
+
+    def R_op(self, inputs: Sequence[Variable], eval_points: Sequence[Variable]) -> list[Variable]:
+        """Return the Jacobian-vector products of the outputs (forward mode)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement R_op")
+
+    def connection_pattern(self, node: Apply) -> list[list[bool]]:
+        return [[True] * len(node.outputs) for _ in node.inputs]
+
+    def do_constant_folding(self, fgraph, node: Apply) -> bool:
+        """Whether a node of this op with constant inputs may be precomputed."""
+        return True
+
+    def get_params(self, node: Apply):
+        """Return the parameters ``perform`` receives; ops with ``params_type`` override."""
+        if self.params_type is not None and hasattr(self, "__props__"):
+            return self.params_type.get_params(self)
+        raise MethodNotDefined("get_params")
+
+    def prepare_node(self, node: Apply, storage_map, compute_map, impl: str | None) -> None:
+        """Hook run before a thunk is made (e.g. to precompute helpers)."""
+
+    def make_py_thunk(self, node: Apply, storage_map, compute_map, no_recycling, debug: bool = False):
+        """Return a zero-argument callable running :meth:`perform` on storage cells."""
+        node_input_storage = [storage_map[r] for r in node.inputs]
+        node_output_storage = [storage_map[r] for r in node.outputs]
+        perform = self.perform
+        try:
+            params = node.run_params()
+        except MethodNotDefined:
+            params = NoParams
+
+        if compute_map is not None:
+            out_flags = [compute_map[o] for o in node.outputs]
+        else:
+            out_flags = []
+
+        if params is NoParams:
+            if len(node_input_storage) == 1:
+                (in0,) = node_input_storage
+
+                def thunk():
+                    perform(node, [in0[0]], node_output_storage)
+                    for f in out_flags:
+                        f[0] = True
+
+            elif len(node_input_storage) == 2:
+                in0, in1 = node_input_storage
+
+                def thunk():
+                    perform(node, [in0[0], in1[0]], node_output_storage)
+                    for f in out_flags:
+                        f[0] = True
+
+            else:
+
+                def thunk():
+                    perform(node, [x[0] for x in node_input_storage], node_output_storage)
+                    for f in out_flags:
+                        f[0] = True
+
+        else:
+
+            def thunk():
+                perform(node, [x[0] for x in node_input_storage], node_output_storage, params)
+                for f in out_flags:
+                    f[0] = True
+
+        thunk.inputs = node_input_storage
+        thunk.outputs = node_output_storage
+        thunk.perform = perform
+        thunk.lazy = False
+        return thunk
+
+    def make_thunk(self, node: Apply, storage_map, compute_map, no_recycling, impl: str | None = None):
+        """Return a thunk computing ``node``; the Python one unless overridden."""
+        self.prepare_node(node, storage_map=storage_map, compute_map=compute_map, impl="py")
+        return self.make_py_thunk(node, storage_map, compute_map, no_recycling)
+
+    def __str__(self):
+        return getattr(self, "name", None) or type(self).__name__
+
+
+class HasInnerGraph:
+    """Mixin for ops that hold a graph of their own (Composite, Scan, OpFromGraph)."""
+
+    @property
+    def fn(self):
+        raise NotImplementedError()
+
+    @property
+    def inner_inputs(self) -> list[Variable]:
+        raise NotImplementedError()
+
+    @property
+    def inner_outputs(self) -> list[Variable]:
+        raise NotImplementedError()
+
+    def clone(self):
+        raise NotImplementedError()
+
+
+class _NoPythonOp(Op):
+    """An op with no Python implementation (a backend must provide one)."""
+
+    def perform(self, node, inputs, output_storage, params=None):
+        raise NotImplementedError(f"{self} has no Python implementation")
+
+
+def get_test_value(v: Any) -> Any:
+    """Return the test value of ``v`` (the value itself for non-variables)."""
+    if not isinstance(v, Variable):
+        return v
+    return v.get_test_value()
+
+
+def get_test_values(*args: Variable) -> list[Any]:
+    return [get_test_value(a) for a in args]

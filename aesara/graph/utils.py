@@ -1,0 +1,270 @@
+"""Small helpers shared by the graph modules: scratchpads, metaclass-free
+``__props__`` support, user source-location tracking and common errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+_AESARA_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class MethodNotDefined(Exception):
+    """Raised by an optional method an Op or Type does not implement."""
+
+
+class InconsistencyError(Exception):
+    """A graph change would leave the graph in an invalid state."""
+
+
+class MissingInputError(Exception):
+    """A graph needs a variable that was not given as an input."""
+
+    def __init__(self, *args, variable=None):
+        if variable is not None:
+            where = get_variable_trace_string(variable)
+            if where:
+                args = (*args, where) if args else (where,)
+        super().__init__(*args)
+        self.variable = variable
+
+
+class TestValueError(Exception):
+    """Test-value computation failed."""
+
+
+class Scratchpad:
+    """An attribute bag attached to variables (``var.tag``)."""
+
+    def clear(self) -> None:
+        self.__dict__.clear()
+
+    def __update__(self, other):
+        self.__dict__.update(other.__dict__)
+        return self
+
+    def __str__(self):
+        return "scratchpad" + str(self.__dict__)
+
+    __repr__ = __str__
+
+    def info(self) -> None:
+        print(f"<Scratchpad {id(self)}>")
+        for k, v in self.__dict__.items():
+            print(f"  {k}: {v}")
+
+
+class ValidatingScratchpad(Scratchpad):
+    """A scratchpad whose attribute ``attr`` is passed through ``attr_filter``."""
+
+    def __init__(self, attr, attr_filter):
+        object.__setattr__(self, "attr", attr)
+        object.__setattr__(self, "attr_filter", attr_filter)
+
+    def __setattr__(self, name, value):
+        if getattr(self, "attr", None) == name:
+            value = self.attr_filter(value)
+        super().__setattr__(name, value)
+
+
+def _is_internal_file(filename: str) -> bool:
+    return filename.startswith(_AESARA_ROOT) and not os.path.basename(
+        filename
+    ).startswith("test_")
+
+
+def user_frame_summary(skip_internal: bool = True, limit: int = 1):
+    """Return the innermost stack frames that belong to user code.
+
+    Frames inside the ``aesara`` package (other than test modules) are
+    skipped, so the result points at the line of the user's program that
+    triggered graph construction.
+
+    Returns
+    -------
+    list of (filename, lineno, function_name, source_line) tuples
+    """
+    frame = sys._getframe(1)
+    out = []
+    while frame is not None and len(out) < limit:
+        code = frame.f_code
+        fname = code.co_filename
+        if not (skip_internal and _is_internal_file(fname)) and not fname.startswith(
+            "<frozen"
+        ):
+            out.append((fname, frame.f_lineno, code.co_name, None))
+        frame = frame.f_back
+    return out
+
+
+def simple_extract_stack(f=None, limit: int | None = None, skips: Sequence[str] = ()):
+    """Return a ``traceback.StackSummary``-like list without reading source files."""
+    if f is None:
+        f = sys._getframe(1)
+    if limit is None:
+        limit = 100
+    trace = []
+    while f is not None and len(trace) < limit:
+        co = f.f_code
+        fname = co.co_filename
+        if not any(fname.startswith(s) for s in skips):
+            trace.append((fname, f.f_lineno, co.co_name, None))
+        f = f.f_back
+    trace.reverse()
+    return trace
+
+
+def add_tag_trace(thing, user_line: int | None = None):
+    """Record where in user code ``thing`` (a Variable) was created.
+
+    The location is stored on ``thing.tag.trace`` as a list holding one list
+    of ``(filename, lineno, function, line)`` tuples, the layout Aesara uses.
+    """
+    try:
+        frames = user_frame_summary(limit=user_line or 1)
+    except Exception:  # pragma: no cover - very defensive
+        frames = []
+    thing.tag.trace = [frames]
+    return thing
+
+
+def get_variable_trace_string(v) -> str:
+    """Return a one-line description of where variable ``v`` was created."""
+    tag = getattr(v, "tag", None)
+    trace = getattr(tag, "trace", None)
+    if not trace:
+        return ""
+    frames = trace[0] if isinstance(trace[0], list) else trace
+    if not frames:
+        return ""
+    parts = []
+    for fname, lineno, func, _line in frames:
+        parts.append(f'File "{fname}", line {lineno}, in {func}')
+    return "Variable created at: " + "; ".join(parts)
+
+
+def format_user_location(v) -> str:
+    """Like :func:`get_variable_trace_string` but with the source line shown."""
+    tag = getattr(v, "tag", None)
+    trace = getattr(tag, "trace", None)
+    if not trace:
+        return ""
+    frames = trace[0] if trace and isinstance(trace[0], list) else trace
+    lines = []
+    for fname, lineno, func, _ in frames:
+        lines.append(f'  File "{fname}", line {lineno}, in {func}')
+        try:
+            import linecache
+
+            src = linecache.getline(fname, lineno).strip()
+        except Exception:  # pragma: no cover
+            src = ""
+        if src:
+            lines.append(f"    {src}")
+    return "\n".join(lines)
+
+
+def _props_dict(self) -> dict:
+    return {name: getattr(self, name) for name in self.__props__}
+
+
+def _props_tuple(self) -> tuple:
+    return tuple(getattr(self, name) for name in self.__props__)
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
+class MetaObject:
+    """Base giving value semantics (``==``, ``hash``, ``str``) from ``__props__``.
+
+    A subclass that sets ``__props__ = ("a", "b")`` compares equal to another
+    instance of the same class whose ``a`` and ``b`` are equal.  Without
+    ``__props__`` identity semantics are kept.
+    """
+
+    __slots__: Any = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        props = cls.__dict__.get("__props__")
+        if props is None:
+            return
+        if not isinstance(props, tuple) or not all(isinstance(p, str) for p in props):
+            raise TypeError(f"{cls.__name__}.__props__ must be a tuple of strings")
+        if "__eq__" not in cls.__dict__:
+
+            def __eq__(self, other):
+                return (
+                    self is other
+                    or type(self) is type(other)
+                    and _props_tuple(self) == _props_tuple(other)
+                )
+
+            cls.__eq__ = __eq__
+        if "__hash__" not in cls.__dict__:
+
+            def __hash__(self):
+                return hash(
+                    (type(self), tuple(_hashable(p) for p in _props_tuple(self)))
+                )
+
+            cls.__hash__ = __hash__
+        if "__str__" not in cls.__dict__ and props:
+
+            def __str__(self):
+                inner = ", ".join(f"{p}={getattr(self, p)!r}" for p in props)
+                return f"{type(self).__name__}{{{inner}}}"
+
+            cls.__str__ = __str__
+        cls._props = _props_tuple
+        cls._props_dict = _props_dict
+
+    def __repr__(self):
+        return str(self)
+
+
+def flatten(items: Iterable) -> list:
+    """Flatten nested lists/tuples into one list."""
+    out = []
+    for x in items:
+        if isinstance(x, (list, tuple)):
+            out.extend(flatten(x))
+        else:
+            out.append(x)
+    return out
+
+
+def uniq(seq: Iterable) -> list:
+    """Return the elements of ``seq`` without duplicates, keeping order."""
+    seen = set()
+    out = []
+    for x in seq:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+def difference(seq1: Iterable, seq2: Iterable) -> list:
+    """Elements of ``seq1`` not in ``seq2``, keeping order."""
+    s2 = set(seq2)
+    return [x for x in seq1 if x not in s2]
+
+
+def to_return_values(values):
+    if len(values) == 1:
+        return values[0]
+    return values
+
+
+def format_exception_chain(exc: BaseException) -> str:  # pragma: no cover - debug aid
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
