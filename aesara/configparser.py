@@ -198,7 +198,7 @@ class ConfigParam:
         return result
 
     def _invalid_message(self, value: Any, reason: str) -> str:
-        msg = f"Invalid value {value!r} for configuration flag '{self.name}'"
+        msg = f"Configuration flag '{self.name}' got an invalid value {value!r}"
         return f"{msg}: {reason}" if reason else f"{msg}."
 
     def __repr__(self) -> str:
@@ -433,12 +433,16 @@ def _split_unquoted(text: str, sep: str = ",") -> list[str]:
         else:
             buf.append(ch)
     if quote is not None:
-        raise ConfigError(f"Unterminated {quote} quote in configuration string {text!r}")
+        raise ConfigError(
+            f"Unterminated {quote} quote in configuration string {text!r}"
+        )
     parts.append("".join(buf))
     return parts
 
 
-def parse_config_string(config_string: str, source: str = FLAGS_ENV_VAR) -> dict[str, str]:
+def parse_config_string(
+    config_string: str, source: str = FLAGS_ENV_VAR
+) -> dict[str, str]:
     """Parse an ``AESARA_FLAGS``-style string into a ``{name: value}`` dict.
 
     Parameters
@@ -468,7 +472,9 @@ def parse_config_string(config_string: str, source: str = FLAGS_ENV_VAR) -> dict
         key, eq, value = entry.partition("=")
         key = _normalize_name(key)
         if not eq or not key:
-            raise ConfigError(f"Malformed entry {entry!r} in {source}: expected 'name=value'")
+            raise ConfigError(
+                f"Malformed entry {entry!r} in {source}: expected 'name=value'"
+            )
         result[key] = value.strip()
     return result
 
@@ -520,7 +526,9 @@ def _read_rc_files(paths: Sequence[str | os.PathLike[str]]) -> _ini.ConfigParser
         try:
             parser.read(path, encoding="utf-8")
         except _ini.Error as exc:
-            raise ConfigError(f"Cannot parse configuration file {os.fspath(path)!r}: {exc}") from exc
+            raise ConfigError(
+                f"Cannot parse configuration file {os.fspath(path)!r}: {exc}"
+            ) from exc
     return parser
 
 
@@ -569,7 +577,9 @@ class _ChangeFlags:
             name = _normalize_name(raw_name)
             param = config._config_var_dict.get(name)
             if param is None:
-                raise ConfigError(config._unknown_message(raw_name, "passed to change_flags"))
+                raise ConfigError(
+                    config._unknown_message(raw_name, "passed to change_flags")
+                )
             self._changes[name] = param.filter(value)
         self._local = threading.local()
 
@@ -609,7 +619,9 @@ class _ChangeFlags:
         return wrapper  # type: ignore[return-value]
 
     def __repr__(self) -> str:
-        return f"change_flags({', '.join(f'{k}={v!r}' for k, v in self._changes.items())})"
+        return (
+            f"change_flags({', '.join(f'{k}={v!r}' for k, v in self._changes.items())})"
+        )
 
 
 class AesaraConfigParser:
@@ -636,7 +648,9 @@ class AesaraConfigParser:
         d = self.__dict__
         d["_config_var_dict"] = {}
         d["_sections"] = set()
-        d["_flags_dict"] = {_normalize_name(k): v for k, v in (flags_dict or {}).items()}
+        d["_flags_dict"] = {
+            _normalize_name(k): v for k, v in (flags_dict or {}).items()
+        }
         d["_rc_files"] = [os.fspath(p) for p in rc_files]
         d["_rc"] = _read_rc_files(d["_rc_files"])
         d["_pending"] = {}
@@ -644,7 +658,9 @@ class AesaraConfigParser:
         d["_lock"] = threading.RLock()
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> AesaraConfigParser:
+    def from_environment(
+        cls, environ: Mapping[str, str] | None = None
+    ) -> AesaraConfigParser:
         """Build an empty parser whose sources are ``AESARA_FLAGS`` and ``AESARARC``.
 
         Parameters
@@ -663,7 +679,9 @@ class AesaraConfigParser:
 
     # -- registration -----------------------------------------------------
 
-    def add(self, name: str, doc: str, configparam: ConfigParam, in_c_key: bool = True) -> None:
+    def add(
+        self, name: str, doc: str, configparam: ConfigParam, in_c_key: bool = True
+    ) -> None:
         """Register a flag.
 
         The user-provided value (``AESARA_FLAGS`` or configuration files) is
@@ -695,7 +713,11 @@ class AesaraConfigParser:
             raise ConfigError(
                 f"Parameter object for {name!r} is already registered as {configparam.name!r}"
             )
-        configparam.name, configparam.doc, configparam.in_c_key = name, doc, bool(in_c_key)
+        configparam.name, configparam.doc, configparam.in_c_key = (
+            name,
+            doc,
+            bool(in_c_key),
+        )
         try:
             raw = self._lookup_user_value(name)
             if raw is not _NO_VALUE:
@@ -729,12 +751,16 @@ class AesaraConfigParser:
         if hasattr(type(self), name):
             raise ConfigError(f"Configuration flag name {name!r} clashes with a method")
         if name in self._sections:
-            raise ConfigError(f"Configuration flag name {name!r} is already a section name")
+            raise ConfigError(
+                f"Configuration flag name {name!r} is already a section name"
+            )
         parts = name.split(SECTION_SEP)
         for i in range(1, len(parts)):
             prefix = SECTION_SEP.join(parts[:i])
             if prefix in self._config_var_dict or hasattr(type(self), prefix):
-                raise ConfigError(f"Section {prefix!r} of flag {name!r} clashes with a flag name")
+                raise ConfigError(
+                    f"Section {prefix!r} of flag {name!r} clashes with a flag name"
+                )
 
     def _lookup_user_value(self, name: str) -> Any:
         try:
@@ -936,8 +962,7 @@ class AesaraConfigParser:
         """
         out = sys.stdout if buf is None else buf
         for name, param in self._config_var_dict.items():
-            described = param.describe()
-            out.write(f"{name} ({described})\n" if described else f"{name}\n")
+            out.write(f"{name} ({_kind_text(param)})\n")
             if print_doc and param.doc:
                 out.write(f"    Doc:  {param.doc}\n")
             out.write(f"    Value:  {self._peek(name)!r}\n\n")
@@ -949,6 +974,15 @@ class AesaraConfigParser:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} with {len(self._config_var_dict)} flags>"
+
+
+def _kind_text(param: ConfigParam) -> str:
+    """Short description of a parameter's accepted values for listings."""
+    if isinstance(param, EnumStr):
+        return ", ".join(param.all)
+    if isinstance(param, TypedParam):
+        return param.mytype.__name__
+    return type(param).__name__
 
 
 def _safe_equal(a: Any, b: Any) -> bool:
@@ -968,7 +1002,9 @@ def change_flags(*args: Mapping[str, Any], **kwargs: Any) -> _ChangeFlags:
     return config.change_flags(*args, **kwargs)
 
 
-def print_config(config: AesaraConfigParser | None = None, file: IO[str] | None = None) -> None:
+def print_config(
+    config: AesaraConfigParser | None = None, file: IO[str] | None = None
+) -> None:
     """Print all flags of `config` (default: the global ``aesara.config``).
 
     Parameters
