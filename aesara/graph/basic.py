@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Collection, Generator, Hashable, Iterable, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Generator,
+    Hashable,
+    Iterable,
+    Sequence,
+)
 from copy import copy
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -26,6 +33,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Node")
 
 _auto_name_counter = itertools.count()
+
+# Non-zero while ``Variable.clone`` builds a copy: the copy gets the original's
+# tag (with its trace), so walking the stack for a new trace would be wasted.
+_clone_depth = 0
+
+
+def _new_without_trace(cls, kwargs):
+    global _clone_depth
+    _clone_depth += 1
+    try:
+        return cls(**kwargs)
+    finally:
+        _clone_depth -= 1
 
 
 class Node(MetaObject):
@@ -51,7 +71,7 @@ class Apply(Node):
         Freshly made variables (owner ``None``); this node becomes their owner.
     """
 
-    def __init__(self, op: "Op", inputs: Sequence["Variable"], outputs: Sequence["Variable"]):
+    def __init__(self, op: Op, inputs: Sequence[Variable], outputs: Sequence[Variable]):
         if not isinstance(inputs, (list, tuple)):
             raise TypeError("The inputs of an Apply must be a list or tuple")
         if not isinstance(outputs, (list, tuple)):
@@ -75,10 +95,13 @@ class Apply(Node):
                 out.owner = self
                 out.index = i
             elif out.owner is not self or out.index != i:
-                raise ValueError(f"Output {i} of {op} already belongs to another node")
+                raise ValueError(
+                    f"Output {i} of {op} ({out}) already belongs to another node: "
+                    "all outputs passed to Apply must be fresh variables"
+                )
             self.outputs.append(out)
 
-    def default_output(self) -> "Variable":
+    def default_output(self) -> Variable:
         """Return the output that stands for the node when it has several."""
         do = getattr(self.op, "default_output", None)
         if do is None:
@@ -92,7 +115,7 @@ class Apply(Node):
         return self.outputs[do]
 
     @property
-    def out(self) -> "Variable":
+    def out(self) -> Variable:
         return self.default_output()
 
     def __str__(self):
@@ -101,18 +124,24 @@ class Apply(Node):
     def __repr__(self):
         return str(self)
 
-    def clone(self, clone_inner_graph: bool = False) -> "Apply":
+    def clone(self, clone_inner_graph: bool = False) -> Apply:
         """Return a copy of the node with the same inputs and new outputs."""
         op = self.op
-        if clone_inner_graph and hasattr(op, "clone"):
-            op = op.clone()
+        if clone_inner_graph:
+            from aesara.graph.op import HasInnerGraph
+
+            if isinstance(op, HasInnerGraph):
+                op = op.clone()
         cp = self.__class__(op, self.inputs, [o.clone() for o in self.outputs])
         cp.tag = copy(self.tag)
         return cp
 
     def clone_with_new_inputs(
-        self, inputs: Sequence["Variable"], strict: bool = True, clone_inner_graph: bool = False
-    ) -> "Apply":
+        self,
+        inputs: Sequence[Variable],
+        strict: bool = True,
+        clone_inner_graph: bool = False,
+    ) -> Apply:
         """Return a node like this one applied to ``inputs``.
 
         With ``strict`` each new input must be convertible to the type of the
@@ -184,7 +213,13 @@ class Variable(Node):
 
     __count__ = _auto_name_counter
 
-    def __init__(self, type: "Type", owner: Apply | None = None, index: int | None = None, name: str | None = None):
+    def __init__(
+        self,
+        type: Type,
+        owner: Apply | None = None,
+        index: int | None = None,
+        name: str | None = None,
+    ):
         self.tag = Scratchpad()
         self.type = type
         if owner is not None and not isinstance(owner, Apply):
@@ -194,10 +229,14 @@ class Variable(Node):
             raise TypeError("index must be an int", index)
         self.index = index
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string, got {type(name).__name__}")
+            # (``type`` is the parameter here, not the builtin.)
+            raise TypeError(
+                f"name must be a string, got {name.__class__.__name__}: {name!r}"
+            )
         self.name = name
         self.auto_name = f"auto_{next(_auto_name_counter)}"
-        add_tag_trace(self)
+        if not _clone_depth:
+            add_tag_trace(self)
 
     def get_test_value(self):
         if not hasattr(self.tag, "test_value"):
@@ -219,10 +258,13 @@ class Variable(Node):
     def __repr__(self, firstPass: bool = True):
         return str(self)
 
-    def clone(self, **kwargs) -> "Variable":
+    def clone(self, **kwargs) -> Variable:
         """Return a new variable of the same type, name and tag, with no owner."""
         name = kwargs.pop("name", self.name)
-        cp = self.__class__(self.type, None, None, name, **kwargs)
+        cp = _new_without_trace(
+            self.__class__,
+            dict(type=self.type, owner=None, index=None, name=name, **kwargs),
+        )
         cp.tag = copy(self.tag)
         return cp
 
@@ -264,8 +306,16 @@ class Variable(Node):
 class AtomicVariable(Variable):
     """A variable that is never the output of a node (an input or a constant)."""
 
-    def __init__(self, type, name=None, **kwargs):
-        super().__init__(type, None, None, name, **kwargs)
+    def __init__(self, type: Type, name: str | None = None, **kwargs):
+        super().__init__(type=type, owner=None, index=None, name=name, **kwargs)
+
+    def clone(self, **kwargs) -> AtomicVariable:
+        name = kwargs.pop("name", self.name)
+        cp = _new_without_trace(
+            self.__class__, dict(type=self.type, name=name, **kwargs)
+        )
+        cp.tag = copy(self.tag)
+        return cp
 
     def signature(self):
         return self
@@ -296,47 +346,80 @@ class AtomicVariable(Variable):
 
 
 class NominalVariable(AtomicVariable):
-    """An input identified only by an id and its type (used by inner graphs)."""
+    """An input identified only by an id and its type (used by inner graphs).
+
+    ``NominalVariable(id, type)`` always returns the same object for equal
+    ``(id, type)`` pairs. The object's class also derives from
+    ``type.variable_type``, so it has the methods of ordinary variables of
+    that type (e.g. tensor operators).
+    """
 
     __instances__: dict = {}
 
-    def __new__(cls, id, typ, **kwargs):
+    def __new__(cls, id: Hashable, typ: Type, **kwargs):
         key = (typ, id)
-        if key not in cls.__instances__:
-            obj = super().__new__(cls)
-            cls.__instances__[key] = obj
+        obj = cls.__instances__.get(key)
+        if obj is None:
+            obj = super().__new__(_nominal_class(cls, typ.variable_type))
             obj._initialized = False
-        return cls.__instances__[key]
+            cls.__instances__[key] = obj
+        return obj
 
-    def __init__(self, id, typ, **kwargs):
+    def __init__(self, id: Hashable, typ: Type, **kwargs):
+        # ``__new__`` hands back existing instances; don't reset their state.
         if getattr(self, "_initialized", False):
             return
         self.id = id
         super().__init__(typ, **kwargs)
         self._initialized = True
 
+    def __reduce__(self):
+        return NominalVariable, (self.id, self.type)
+
     def clone(self, **kwargs):
         return self
 
     def __eq__(self, other):
         return self is other or (
-            type(self) is type(other) and self.id == other.id and self.type == other.type
+            isinstance(other, NominalVariable)
+            and self.id == other.id
+            and self.type == other.type
         )
 
     def __hash__(self):
-        return hash((type(self), self.id, self.type))
+        return hash((NominalVariable, self.id, self.type))
+
+    def __str__(self):
+        return f"*{self.id}-{self.name if self.name is not None else f'<{self.type}>'}"
 
     def __repr__(self):
-        return f"{type(self).__name__}({self.id}, {self.type})"
+        return f"{NominalVariable.__name__}({self.id!r}, {self.type!r})"
 
     def signature(self):
         return (self.type, self.id)
 
 
+_nominal_classes: dict = {}
+
+
+def _nominal_class(base: type, var_type: type) -> type:
+    """The subclass of ``base`` that also derives from ``var_type`` (cached)."""
+    if issubclass(base, var_type):
+        return base
+    key = (base, var_type)
+    cls = _nominal_classes.get(key)
+    if cls is None:
+        cls = type(
+            f"Nominal{var_type.__name__}", (base, var_type), {"__module__": __name__}
+        )
+        _nominal_classes[key] = cls
+    return cls
+
+
 class Constant(AtomicVariable):
     """A variable with a fixed value known at graph-build time."""
 
-    def __init__(self, type: "Type", data: Any, name: str | None = None):
+    def __init__(self, type: Type, data: Any, name: str | None = None):
         super().__init__(type, name=name)
         self.data = type.filter(data)
 
@@ -351,11 +434,15 @@ class Constant(AtomicVariable):
             return self.name
         text = str(self.data)
         if len(text) > 20:
-            text = text[:10].strip() + " ... " + text[-5:].strip()
+            text = text[:10] + "..." + text[-10:]
         return f"{type(self).__name__}{{{text}}}"
 
     def clone(self, **kwargs):
-        cp = self.__class__(self.type, self.data, kwargs.get("name", self.name))
+        """Return a new constant with the same type and (shared, not copied) data."""
+        name = kwargs.pop("name", self.name)
+        cp = _new_without_trace(
+            self.__class__, dict(type=self.type, data=self.data, name=name, **kwargs)
+        )
         cp.tag = copy(self.tag)
         return cp
 
@@ -371,7 +458,7 @@ class Constant(AtomicVariable):
 
 def walk(
     nodes: Iterable[T],
-    expand: Callable[[T], Optional[Iterable[T]]],
+    expand: Callable[[T], Iterable[T] | None],
     bfs: bool = True,
     return_children: bool = False,
     hash_fn: Callable[[T], Hashable] = id,
@@ -417,14 +504,19 @@ def ancestors(
 def graph_inputs(
     graphs: Iterable[Variable], blockers: Collection[Variable] | None = None
 ) -> Generator[Variable, None, None]:
-    """Yield the variables with no owner (or in ``blockers``) that ``graphs`` use."""
-    blockers_set = set(blockers) if blockers else set()
+    """Yield the owner-less variables that ``graphs`` depend on.
+
+    The search does not go past variables in ``blockers``; blockers that have
+    an owner are not yielded (as in Aesara).
+    """
     for v in ancestors(graphs, blockers):
-        if v.owner is None or v in blockers_set:
+        if v.owner is None:
             yield v
 
 
-def vars_between(ins: Iterable[Variable], outs: Iterable[Variable]) -> Generator[Variable, None, None]:
+def vars_between(
+    ins: Iterable[Variable], outs: Iterable[Variable]
+) -> Generator[Variable, None, None]:
     """Yield the variables on paths from ``ins`` to ``outs`` (both included)."""
     ins = set(ins)
 
@@ -435,7 +527,9 @@ def vars_between(ins: Iterable[Variable], outs: Iterable[Variable]) -> Generator
     yield from walk(outs, expand, bfs=False)
 
 
-def orphans_between(ins: Collection[Variable], outs: Iterable[Variable]) -> Generator[Variable, None, None]:
+def orphans_between(
+    ins: Collection[Variable], outs: Iterable[Variable]
+) -> Generator[Variable, None, None]:
     """Yield the owner-less variables ``outs`` need that are not in ``ins``."""
     ins = set(ins)
     for v in vars_between(ins, outs):
@@ -443,7 +537,9 @@ def orphans_between(ins: Collection[Variable], outs: Iterable[Variable]) -> Gene
             yield v
 
 
-def applys_between(ins: Collection[Variable], outs: Iterable[Variable]) -> Generator[Apply, None, None]:
+def applys_between(
+    ins: Collection[Variable], outs: Iterable[Variable]
+) -> Generator[Apply, None, None]:
     """Yield the nodes on paths from ``ins`` to ``outs``."""
     seen = set()
     for v in vars_between(ins, outs):
@@ -517,7 +613,9 @@ def io_toposort(
         Extra constraints: ``orderings[node]`` lists nodes that must run before
         ``node`` (used by the in-place safety machinery).
     """
-    iset = set(inputs)
+    # A set given as ``inputs`` is used as is: FunctionGraph passes its (large)
+    # variable set on every import, and copying it each time is quadratic.
+    iset = inputs if isinstance(inputs, (set, frozenset)) else set(inputs)
     order: list[Apply] = []
     done: set = set()
     expanded: set = set()
@@ -553,13 +651,17 @@ def io_toposort(
     return order
 
 
-def list_of_nodes(inputs: Collection[Variable], outputs: Iterable[Variable]) -> list[Apply]:
+def list_of_nodes(
+    inputs: Collection[Variable], outputs: Iterable[Variable]
+) -> list[Apply]:
     """Return the nodes between ``inputs`` and ``outputs`` (in no fixed order)."""
     return list(applys_between(inputs, outputs))
 
 
 def is_in_ancestors(l_apply: Apply, f_apply: Apply) -> bool:
-    """Whether ``f_apply`` is an ancestor of ``l_apply``."""
+    """Whether ``f_apply`` is ``l_apply`` or one of its ancestors."""
+    if l_apply is f_apply:
+        return True
     for v in ancestors(l_apply.inputs):
         if v.owner is f_apply:
             return True
@@ -567,32 +669,48 @@ def is_in_ancestors(l_apply: Apply, f_apply: Apply) -> bool:
 
 
 def view_roots(node: Variable) -> list[Variable]:
-    """Return the variables whose memory ``node`` is a view of (or itself)."""
-    owner = node.owner
-    if owner is not None:
-        vm = getattr(owner.op, "view_map", {}) or {}
-        idx = owner.outputs.index(node)
-        if idx in vm:
-            out = []
-            for i in vm[idx]:
-                out.extend(view_roots(owner.inputs[i]))
-            return out
-    return [node]
+    """Return the variables whose memory ``node`` is a view of (or ``[node]``).
+
+    Follows the ``view_map`` of the ops computing ``node`` back to variables
+    that are not views.
+    """
+    roots: list[Variable] = []
+    stack = [node]
+    while stack:
+        v = stack.pop()
+        owner = v.owner
+        vm = getattr(owner.op, "view_map", None) if owner is not None else None
+        idx = v.index if owner is not None else None
+        if vm and idx in vm:
+            # Reversed so the roots come out in input order.
+            stack.extend(owner.inputs[i] for i in reversed(vm[idx]))
+        else:
+            roots.append(v)
+    return roots
 
 
-def io_connection_pattern(inputs: Sequence[Variable], outputs: Sequence[Variable]) -> list[list[bool]]:
-    """For each input, which outputs depend on it."""
+def io_connection_pattern(
+    inputs: Sequence[Variable], outputs: Sequence[Variable]
+) -> list[list[bool]]:
+    """Return ``pattern[i][j]``: whether ``outputs[j]`` depends on ``inputs[i]``.
+
+    Each node's ``op.connection_pattern(node)`` (when defined) says which of its
+    outputs depend on which of its inputs, so a dependency that an op declares
+    absent is not propagated.
+    """
     index = {v: i for i, v in enumerate(inputs)}
-    deps: dict = {}
-    for v in inputs:
-        deps[v] = {index[v]}
+    # deps[v]: the set of input indices ``v`` depends on.
+    deps: dict = {v: {i} for v, i in index.items()}
     for node in io_toposort(inputs, outputs):
-        s: set = set()
-        for i in node.inputs:
-            s |= deps.get(i, set())
-        for o in node.outputs:
+        cp_fn = getattr(node.op, "connection_pattern", None)
+        pattern = cp_fn(node) if cp_fn is not None else None
+        for j, o in enumerate(node.outputs):
+            s: set = set()
+            for k, i in enumerate(node.inputs):
+                if pattern is None or pattern[k][j]:
+                    s |= deps.get(i, set())
             deps[o] = s
-    return [[i in deps.get(o, set()) for o in outputs] for i in range(len(inputs))]
+    return [[i in deps.get(o, ()) for o in outputs] for i in range(len(inputs))]
 
 
 def get_var_by_name(graphs: Iterable[Variable], target_var_id: str, ids: str = "CHAR"):
@@ -633,18 +751,15 @@ def clone_get_equiv(
         if inp not in memo:
             memo[inp] = inp.clone() if copy_inputs else inp
     for node in io_toposort(inputs, outputs):
-        if node in memo:
-            continue
-        for inp in node.inputs:
-            if inp not in memo:
-                if copy_orphans:
-                    memo[inp] = inp.clone()
-                else:
-                    memo[inp] = inp
-        new_node = node.clone_with_new_inputs(
-            [memo[i] for i in node.inputs], strict=False, clone_inner_graph=clone_inner_graphs
-        )
-        memo[node] = new_node
+        new_node = memo.get(node)
+        if new_node is None:
+            for inp in node.inputs:
+                if inp not in memo:
+                    memo[inp] = inp.clone() if copy_orphans else inp
+            new_node = node.clone_with_new_inputs(
+                [memo[i] for i in node.inputs], clone_inner_graph=clone_inner_graphs
+            )
+            memo[node] = new_node
         for old, new in zip(node.outputs, new_node.outputs):
             memo.setdefault(old, new)
     for out in outputs:
@@ -666,16 +781,26 @@ def clone(
     """
     if copy_orphans is None:
         copy_orphans = copy_inputs
-    equiv = clone_get_equiv(inputs, outputs, copy_inputs, copy_orphans, clone_inner_graphs=clone_inner_graphs)
+    equiv = clone_get_equiv(
+        inputs,
+        outputs,
+        copy_inputs,
+        copy_orphans,
+        clone_inner_graphs=clone_inner_graphs,
+    )
     return [equiv[i] for i in inputs], [equiv[o] for o in outputs]
 
 
-def clone_node_and_cache(node: Apply, clone_d: dict, strict: bool = True, clone_inner_graphs: bool = False):
+def clone_node_and_cache(
+    node: Apply, clone_d: dict, strict: bool = True, clone_inner_graphs: bool = False
+):
     """Clone ``node`` with its inputs replaced through ``clone_d``; record the copy."""
     if node in clone_d:
         return clone_d[node]
     new_node = node.clone_with_new_inputs(
-        [clone_d.get(i, i) for i in node.inputs], strict=strict, clone_inner_graph=clone_inner_graphs
+        [clone_d.get(i, i) for i in node.inputs],
+        strict=strict,
+        clone_inner_graph=clone_inner_graphs,
     )
     clone_d[node] = new_node
     for old, new in zip(node.outputs, new_node.outputs):
@@ -710,7 +835,9 @@ def clone_replace(
     elif isinstance(replace, (list, tuple)):
         items = list(replace)
     else:
-        raise TypeError(f"replace must be a dict or a list of pairs, got {type(replace).__name__}")
+        raise TypeError(
+            f"replace must be a dict or a list of pairs, got {type(replace).__name__}"
+        )
     single = isinstance(output, Variable)
     outs = [output] if single else list(output)
     memo: dict = {}
@@ -723,12 +850,16 @@ def clone_replace(
             new = old.type.filter_variable(new)
         memo[old] = new
     replaced = set(memo)
-    inputs = list(graph_inputs(outs, blockers=replaced))
-    for inp in inputs:
+    # The graph is cut at the replaced variables: nothing above them is copied.
+    for inp in graph_inputs(outs, blockers=replaced):
         if inp not in memo:
-            memo[inp] = inp if share_inputs or isinstance(inp, Constant) else inp.clone()
-    for node in io_toposort(inputs, outs):
-        new_node = node.clone_with_new_inputs([memo.get(i, i) for i in node.inputs], strict=strict)
+            memo[inp] = (
+                inp if share_inputs or isinstance(inp, Constant) else inp.clone()
+            )
+    for node in io_toposort(replaced, outs):
+        new_node = node.clone_with_new_inputs(
+            [memo.get(i, i) for i in node.inputs], strict=strict
+        )
         for old, new in zip(node.outputs, new_node.outputs):
             memo.setdefault(old, new)
     res = [memo.get(o, o) for o in outs]
@@ -738,96 +869,241 @@ def clone_replace(
 
 
 def equal_computations(
-    xs: Sequence[Variable],
-    ys: Sequence[Variable],
+    xs: Sequence[Variable | Any],
+    ys: Sequence[Variable | Any],
     in_xs: Sequence[Variable] | None = None,
     in_ys: Sequence[Variable] | None = None,
     strict_dtype: bool = True,
 ) -> bool:
     """Whether graphs ``xs`` and ``ys`` compute the same thing structurally.
 
-    ``in_xs[i]`` and ``in_ys[i]`` are considered equal. Constants compare by
-    value.
+    Two variables are equal when they are the same owner-less variable, equal
+    constants, a pair ``(in_xs[i], in_ys[i])``, or outputs at the same index of
+    nodes with equal ops applied to equal inputs. Non-variable entries of
+    ``xs``/``ys`` compare by value with constants (or each other).
+
+    Parameters
+    ----------
+    strict_dtype
+        When false, constants whose types differ still compare equal when
+        their values are equal.
+
+    Raises
+    ------
+    ValueError
+        If ``xs`` and ``ys`` have different lengths.
     """
     if len(xs) != len(ys):
-        raise ValueError("The number of graphs to compare differ")
+        raise ValueError(
+            f"The number of graphs to compare differ: {len(xs)} != {len(ys)}"
+        )
     in_xs = list(in_xs or [])
     in_ys = list(in_ys or [])
     if len(in_xs) != len(in_ys):
         return False
-    equal: dict = dict(zip(in_xs, in_ys))
-
-    def same_const(a, b):
-        if not (isinstance(a, Constant) and isinstance(b, Constant)):
-            return False
-        if strict_dtype and a.type != b.type:
-            return False
-        try:
-            return a.type.values_eq(a.data, b.data) if a.type == b.type else bool(
-                np.array_equal(a.data, b.data)
-            )
-        except Exception:
+    for a, b in zip(in_xs, in_ys):
+        if not b.type.in_same_class(a.type):
             return False
 
     for x, y in zip(xs, ys):
-        if not _equal_post_order(x, y, equal, in_xs, in_ys, strict_dtype, same_const):
+        x_var, y_var = isinstance(x, Variable), isinstance(y, Variable)
+        if not (x_var and y_var):
+            if x_var or y_var:
+                const = x if x_var else y
+                value = y if x_var else x
+                if not (
+                    isinstance(const, Constant) and _values_equal(const.data, value)
+                ):
+                    return False
+            elif not _values_equal(x, y):
+                return False
+
+    # Pairs known to be equal; the search stops at them.
+    common: set = set(zip(in_xs, in_ys))
+    in_xs_set, in_ys_set = set(in_xs), set(in_ys)
+    for x, y in zip(xs, ys):
+        if not isinstance(x, Variable) or not isinstance(y, Variable):
+            continue
+        if x not in in_xs_set and not y.type.in_same_class(x.type):
+            if strict_dtype or not (
+                isinstance(x, Constant) and isinstance(y, Constant)
+            ):
+                return False
+        if not _equal_pair(x, y, common, in_xs_set, in_ys_set, strict_dtype):
             return False
     return True
 
 
-def _equal_post_order(x, y, equal, in_xs, in_ys, strict_dtype, same_const) -> bool:
-    in_xs_set = set(in_xs)
-    in_ys_set = set(in_ys)
+def _values_equal(a, b) -> bool:
+    try:
+        return bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:  # non-numeric data (equal_nan needs numbers)
+        try:
+            return bool(np.array_equal(a, b))
+        except Exception:
+            return False
+
+
+def _constants_equal(a: Constant, b: Constant, strict_dtype: bool) -> bool:
+    if a.type == b.type:
+        try:
+            return bool(a.equals(b))
+        except Exception:  # e.g. a plain ``(type, ndarray)`` signature
+            pass
+        try:
+            return bool(a.type.values_eq(a.data, b.data))
+        except Exception:
+            return False
+    if strict_dtype:
+        return False
+    return _values_equal(a.data, b.data)
+
+
+def _equal_pair(x, y, common, in_xs_set, in_ys_set, strict_dtype) -> bool:
+    """Compare the graphs of ``x`` and ``y`` without recursion (deep graphs)."""
+    # Entries: (a, b, inputs_checked). A node pair is pushed once before and
+    # once after its input pairs; any mismatch ends the whole comparison.
     stack = [(x, y, False)]
     while stack:
-        a, b, inputs_done = stack.pop()
-        if a in equal:
-            if equal[a] is not b:
-                return False
+        a, b, inputs_checked = stack.pop()
+        if (a, b) in common:
+            continue
+        na, nb = a.owner, b.owner
+        if inputs_checked:
+            # Every input pair was found equal: so are the outputs.
+            common.update(zip(na.outputs, nb.outputs))
             continue
         if a in in_xs_set or b in in_ys_set:
             return False
-        if isinstance(a, Constant) or isinstance(b, Constant):
-            if not same_const(a, b):
+        if na is None or nb is None:
+            if na is not None or nb is not None:
                 return False
-            equal[a] = b
+            if isinstance(a, Constant) and isinstance(b, Constant):
+                if not _constants_equal(a, b, strict_dtype):
+                    return False
+            elif a != b:
+                return False
+            common.add((a, b))
             continue
-        if a.owner is None or b.owner is None:
-            if a is not b:
-                return False
-            equal[a] = b
-            continue
-        na, nb = a.owner, b.owner
-        if not inputs_done:
-            if a.index != b.index or na.op != nb.op or len(na.inputs) != len(nb.inputs):
-                return False
-            if strict_dtype and a.type != b.type:
-                return False
-            stack.append((a, b, True))
-            stack.extend((i, j, False) for i, j in zip(na.inputs, nb.inputs))
-            continue
-        for i, j in zip(na.inputs, nb.inputs):
-            if equal.get(i) is not j:
-                return False
-        for oa, ob in zip(na.outputs, nb.outputs):
-            equal[oa] = ob
+        if (
+            a.index != b.index
+            or na.op != nb.op
+            or len(na.inputs) != len(nb.inputs)
+            or len(na.outputs) != len(nb.outputs)
+        ):
+            return False
+        stack.append((a, b, True))
+        stack.extend(
+            (i, j, False) for i, j in zip(na.inputs, nb.inputs) if (i, j) not in common
+        )
     return True
 
 
-def op_as_string(inputs, node, leaf_formatter=str, node_formatter=None) -> str:
-    """Render ``node`` as ``op(input, ...)`` for messages."""
-    args = ", ".join(leaf_formatter(i) for i in node.inputs)
-    return f"{node.op}({args})"
+def default_leaf_formatter(v: Variable) -> str:
+    return str(v)
 
 
-def as_string(inputs, outputs, leaf_formatter=str, node_formatter=None) -> list[str]:
-    """Render each output as a nested expression string."""
+def default_node_formatter(node: Apply, argstrings: list[str]) -> str:
+    return f"{node.op}({', '.join(argstrings)})"
+
+
+def op_as_string(
+    inputs,
+    node,
+    leaf_formatter=default_leaf_formatter,
+    node_formatter=default_node_formatter,
+) -> str:
+    """Render ``node`` as ``op(input, ...)`` with ``inputs`` shown as leaves."""
+    strs = as_string(inputs, node.inputs, leaf_formatter, node_formatter)
+    return node_formatter(node, strs)
+
+
+def as_string(
+    inputs: Iterable[Variable],
+    outputs: Iterable[Variable],
+    leaf_formatter: Callable[[Variable], str] = default_leaf_formatter,
+    node_formatter: Callable[[Apply, list[str]], str] = default_node_formatter,
+) -> list[str]:
+    """Render each output as a nested expression string.
+
+    ``inputs`` and owner-less variables are leaves. A node used more than
+    once is written out in full the first time, as ``*N -> op(...)``, and
+    as ``*N`` afterwards; ``::k`` marks output ``k`` of a multi-output node.
+    """
     iset = set(inputs)
+    outputs = list(outputs)
 
-    def render(v):
-        if v in iset or v.owner is None:
-            return leaf_formatter(v)
-        args = ", ".join(render(i) for i in v.owner.inputs)
-        return f"{v.owner.op}({args})"
+    def is_leaf(v):
+        return v.owner is None or v in iset
 
-    return [render(o) for o in outputs]
+    # Count the uses of each node to find the shared ones.
+    uses: dict = {}
+    for o in outputs:
+        if not is_leaf(o):
+            uses[o.owner] = uses.get(o.owner, 0) + 1
+    for node in applys_between(iset, outputs):
+        for i in node.inputs:
+            if not is_leaf(i):
+                uses[i.owner] = uses.get(i.owner, 0) + 1
+    labels: dict = {}
+
+    def suffix(v):
+        return "" if len(v.owner.outputs) == 1 else f"::{v.owner.outputs.index(v)}"
+
+    # Pass 1, pre-order (left to right, as the text reads): a node is written
+    # in full at its first occurrence, recorded as ``(parent_node, k)`` or
+    # ``("out", j)``; shared nodes are numbered in order of appearance.
+    full_at: set = set()
+    seen: set = set()
+    for j, o in enumerate(outputs):
+        stack = [(o, ("out", j))]
+        while stack:
+            v, occurrence = stack.pop()
+            if is_leaf(v) or v.owner in seen:
+                continue
+            node = v.owner
+            seen.add(node)
+            full_at.add(occurrence)
+            if uses.get(node, 0) > 1:
+                labels[node] = len(labels) + 1
+            stack.extend(
+                (node.inputs[k], (node, k)) for k in reversed(range(len(node.inputs)))
+            )
+
+    # Pass 2, post-order without recursion: build each node's text once.
+    text: dict = {}
+
+    def build(root):
+        stack = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if not ready:
+                stack.append((node, True))
+                stack.extend(
+                    (i.owner, False)
+                    for k, i in enumerate(node.inputs)
+                    if (node, k) in full_at
+                )
+                continue
+            args = []
+            for k, i in enumerate(node.inputs):
+                if is_leaf(i):
+                    args.append(leaf_formatter(i))
+                elif (node, k) in full_at:
+                    args.append(text.pop(i.owner) + suffix(i))
+                else:
+                    args.append(f"*{labels[i.owner]}{suffix(i)}")
+            body = node_formatter(node, args)
+            if node in labels:
+                body = f"*{labels[node]} -> {body}"
+            text[node] = body
+        return text.pop(root)
+
+    def render(j, o):
+        if is_leaf(o):
+            return leaf_formatter(o)
+        if ("out", j) in full_at:
+            return build(o.owner) + suffix(o)
+        return f"*{labels[o.owner]}{suffix(o)}"
+
+    return [render(j, o) for j, o in enumerate(outputs)]

@@ -111,6 +111,10 @@ class History(Feature):
         return type(self)()
 
     def unpickle(self, fgraph):
+        # The history itself is not pickled (see ReplaceValidate.__getstate__).
+        if getattr(self, "history", None) is None:
+            self.history = {}
+        self.history.setdefault(fgraph, [])
         fgraph.checkpoint = GetCheckpoint(self, fgraph)
         fgraph.revert = lambda checkpoint: self.revert(fgraph, checkpoint)
 
@@ -185,7 +189,11 @@ class ReplaceValidate(History, Validator):
     )
 
     def on_attach(self, fgraph):
-        for attr in ("replace_validate", "replace_all_validate", "replace_all_validate_remove"):
+        for attr in (
+            "replace_validate",
+            "replace_all_validate",
+            "replace_all_validate_remove",
+        ):
             if hasattr(fgraph, attr):
                 raise AlreadyThere("ReplaceValidate already attached")
         History.on_attach(self, fgraph)
@@ -198,15 +206,17 @@ class ReplaceValidate(History, Validator):
     def unpickle(self, fgraph):
         History.unpickle(self, fgraph)
         Validator.unpickle(self, fgraph)
-        fgraph.replace_validate = lambda r, new_r, reason=None, **kw: self.replace_validate(
-            fgraph, r, new_r, reason, **kw
+        fgraph.replace_validate = lambda r, new_r, reason=None, **kw: (
+            self.replace_validate(fgraph, r, new_r, reason, **kw)
         )
-        fgraph.replace_all_validate = lambda replacements, reason=None, **kw: self.replace_all_validate(
-            fgraph, replacements, reason, **kw
+        fgraph.replace_all_validate = lambda replacements, reason=None, **kw: (
+            self.replace_all_validate(fgraph, replacements, reason, **kw)
         )
         fgraph.replace_all_validate_remove = (
-            lambda replacements, remove, reason=None, warn=True, **kw: self.replace_all_validate_remove(
-                fgraph, replacements, remove, reason, warn, **kw
+            lambda replacements, remove, reason=None, warn=True, **kw: (
+                self.replace_all_validate_remove(
+                    fgraph, replacements, remove, reason, warn, **kw
+                )
             )
         )
 
@@ -220,7 +230,9 @@ class ReplaceValidate(History, Validator):
     def replace_validate(self, fgraph, r, new_r, reason=None, **kwargs):
         self.replace_all_validate(fgraph, [(r, new_r)], reason=reason, **kwargs)
 
-    def replace_all_validate(self, fgraph, replacements, reason=None, verbose=None, **kwargs):
+    def replace_all_validate(
+        self, fgraph, replacements, reason=None, verbose=None, **kwargs
+    ):
         """Apply ``replacements`` and validate; undo them all if invalid."""
         chk = fgraph.checkpoint()
         try:
@@ -236,13 +248,17 @@ class ReplaceValidate(History, Validator):
             raise
         return chk
 
-    def replace_all_validate_remove(self, fgraph, replacements, remove, reason=None, warn=True, **kwargs):
+    def replace_all_validate_remove(
+        self, fgraph, replacements, remove, reason=None, warn=True, **kwargs
+    ):
         """Like :meth:`replace_all_validate`, also checking ``remove`` left the graph."""
         chk = fgraph.replace_all_validate(replacements, reason=reason, **kwargs)
         for rm in remove:
             if rm in fgraph.apply_nodes or rm in fgraph.variables:
                 fgraph.revert(chk)
-                raise ReplacementDidNotRemoveError(f"{rm} was not removed by the replacement")
+                raise ReplacementDidNotRemoveError(
+                    f"{rm} was not removed by the replacement"
+                )
         return chk
 
     def __getstate__(self):
@@ -254,9 +270,14 @@ class ReplaceValidate(History, Validator):
 class NodeFinder(Bookkeeper):
     """Keeps an index ``op -> nodes`` so ``fgraph.get_nodes(op)`` is fast."""
 
+    pickle_rm_attr = ["get_nodes"]
+
     def __init__(self):
         self.fgraph = None
         self.d: dict = defaultdict(list)
+
+    def unpickle(self, fgraph):
+        fgraph.get_nodes = lambda op: self.query(fgraph, op)
 
     def on_attach(self, fgraph):
         if self.fgraph is not None:
@@ -293,6 +314,9 @@ class PrintListener(Feature):
     def __init__(self, active=True):
         self.active = active
 
+    def clone(self):
+        return type(self)(self.active)
+
     def on_attach(self, fgraph):
         if self.active:
             print("-- attaching to: ", fgraph)
@@ -328,28 +352,48 @@ class PreserveVariableAttributes(Feature):
     def on_change_input(self, fgraph, node, i, r, new_r, reason=None):
         if r.name is not None and new_r.name is None:
             new_r.name = r.name
-        if getattr(r.tag, "nan_guard_mode_check", False) and getattr(new_r.tag, "nan_guard_mode_check", False) is False:
+        if (
+            getattr(r.tag, "nan_guard_mode_check", False)
+            and getattr(new_r.tag, "nan_guard_mode_check", False) is False
+        ):
             new_r.tag.nan_guard_mode_check = r.tag.nan_guard_mode_check
 
 
 class NoOutputFromInplace(Feature):
-    """Forbids outputs ``first..last`` from being computed by destructive ops."""
+    """Forbids the protected graph outputs from being computed in place.
+
+    Parameters
+    ----------
+    protected_out_ids
+        Indices of the graph outputs that must not be the destroyed-and-reused
+        memory of a destructive op (``op.destroy_map``).
+    """
 
     def __init__(self, protected_out_ids):
         self.protected_out_ids = tuple(protected_out_ids)
+
+    def clone(self):
+        return type(self)(self.protected_out_ids)
 
     def on_attach(self, fgraph):
         if hasattr(fgraph, "_no_output_from_inplace"):
             raise AlreadyThere(f"{fgraph} already has a NoOutputFromInplace feature")
         fgraph._no_output_from_inplace = self
 
+    def on_detach(self, fgraph):
+        if getattr(fgraph, "_no_output_from_inplace", None) is self:
+            del fgraph._no_output_from_inplace
+
     def validate(self, fgraph):
         for out_id in self.protected_out_ids:
-            node = fgraph.outputs[out_id].owner
+            out = fgraph.outputs[out_id]
+            node = out.owner
             if node is None:
                 continue
-            if node.op.destroy_map:
+            destroy_map = getattr(node.op, "destroy_map", None) or {}
+            if node.outputs.index(out) in destroy_map:
                 raise InconsistencyError(
-                    f"Output {out_id} of the graph is computed in place by {node.op}"
+                    f"Output {out_id} of the graph ({out}) must not be computed in "
+                    f"place, but {node.op} computes it by overwriting one of its inputs"
                 )
         return True

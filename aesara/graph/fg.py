@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from typing import Literal, Union
+from typing import Literal
 
 from aesara.graph.basic import (
     Apply,
@@ -13,6 +13,7 @@ from aesara.graph.basic import (
     Variable,
     applys_between,
     clone_get_equiv,
+    general_toposort,
     graph_inputs,
     io_toposort,
     vars_between,
@@ -20,7 +21,7 @@ from aesara.graph.basic import (
 from aesara.graph.features import AlreadyThere, Feature, ReplaceValidate
 from aesara.graph.utils import MetaObject, MissingInputError
 
-ClientType = tuple[Union[Apply, Literal["output"]], int]
+ClientType = tuple[Apply | Literal["output"], int]
 
 
 class FunctionGraph(MetaObject):
@@ -56,11 +57,17 @@ class FunctionGraph(MetaObject):
             raise ValueError("No outputs specified")
         outputs = list(outputs)
         if inputs is None:
-            inputs = [i for i in graph_inputs(outputs) if not isinstance(i, AtomicVariable)]
+            inputs = [
+                i for i in graph_inputs(outputs) if not isinstance(i, AtomicVariable)
+            ]
         inputs = list(inputs)
         if clone:
             _memo = clone_get_equiv(
-                inputs, outputs, copy_inputs=copy_inputs, copy_orphans=copy_orphans, memo=memo
+                inputs,
+                outputs,
+                copy_inputs=copy_inputs,
+                copy_orphans=copy_orphans,
+                memo=memo,
             )
             outputs = [_memo[o] for o in outputs]
             inputs = [_memo[i] for i in inputs]
@@ -120,7 +127,9 @@ class FunctionGraph(MetaObject):
         stack = [(var, client_to_remove)]
         while stack:
             v, client = stack.pop()
-            clients = self.clients[v]
+            clients = self.clients.get(v)
+            if clients is None:
+                continue
             try:
                 clients.remove(client)
             except ValueError:
@@ -138,20 +147,41 @@ class FunctionGraph(MetaObject):
                 continue
             if any(self.clients.get(o) for o in node.outputs):
                 continue
-            self.apply_nodes.remove(node)
-            for o in node.outputs:
-                self.variables.discard(o)
-                self.clients.pop(o, None)
-            self.execute_callbacks("on_prune", node, reason)
+            self._drop_node(node, reason)
             for i, inp in enumerate(node.inputs):
                 stack.append((inp, (node, i)))
-        return None
+        if remove_if_empty and not self.clients.get(var, True):
+            del self.clients[var]
 
-    def import_var(self, var: Variable, reason: str | None = None, import_missing: bool = False) -> None:
+    def _drop_node(self, node: Apply, reason) -> None:
+        """Forget ``node`` and its outputs (their clients must be gone already)."""
+        self.apply_nodes.remove(node)
+        for o in node.outputs:
+            self.variables.discard(o)
+            self.clients.pop(o, None)
+        if not hasattr(node.tag, "removed_by"):
+            node.tag.removed_by = []
+        node.tag.removed_by.append(str(reason))
+        self.execute_callbacks("on_prune", node, reason)
+
+    def import_var(
+        self, var: Variable, reason: str | None = None, import_missing: bool = False
+    ) -> None:
         """Bring ``var`` (and the nodes computing it) into the graph."""
         if var.owner is not None and var.owner not in self.apply_nodes:
             self.import_node(var.owner, reason=reason, import_missing=import_missing)
-        elif var.owner is None and not isinstance(var, AtomicVariable) and var not in self.variables:
+        elif (
+            var.owner is None
+            and not isinstance(var, AtomicVariable)
+            and var not in self.variables
+        ):
+            from aesara.graph.null_type import NullType
+
+            if isinstance(var.type, NullType):
+                raise TypeError(
+                    f"Computation graph contains a NaN (a NullType variable {var}): "
+                    f"{var.type.why_null}"
+                )
             if import_missing:
                 self.add_input(var)
             else:
@@ -171,8 +201,12 @@ class FunctionGraph(MetaObject):
         import_missing: bool = False,
     ) -> None:
         """Bring ``apply_node`` and the missing nodes it depends on into the graph."""
+        # Everything already in the graph acts as an input: only new nodes are
+        # returned (the set is passed as is, not copied).
         new_nodes = io_toposort(self.variables, apply_node.outputs)
         if check:
+            from aesara.graph.null_type import NullType
+
             for node in new_nodes:
                 for var in node.inputs:
                     if (
@@ -180,6 +214,11 @@ class FunctionGraph(MetaObject):
                         and not isinstance(var, AtomicVariable)
                         and var not in self.variables
                     ):
+                        if isinstance(var.type, NullType):
+                            raise TypeError(
+                                f"Computation graph contains a NaN (a NullType variable {var}): "
+                                f"{var.type.why_null}"
+                            )
                         if import_missing:
                             self.add_input(var)
                         else:
@@ -215,25 +254,21 @@ class FunctionGraph(MetaObject):
         check: bool = True,
     ) -> None:
         """Make input ``i`` of ``node`` (or output ``i`` for ``"output"``) ``new_var``."""
-        if node == "output":
-            r = self.outputs[i]
-            if check and not r.type.is_super(new_var.type):
-                raise TypeError(
-                    f"The type of the replacement ({new_var.type}) must be compatible "
-                    f"with the type of output {i} ({r.type})"
-                )
-            self.outputs[i] = new_var
-        else:
-            r = node.inputs[i]
-            if check and not r.type.is_super(new_var.type):
-                raise TypeError(
-                    f"The type of the replacement ({new_var.type}) must be compatible "
-                    f"with the type of the original variable ({r.type})"
-                )
-            node.inputs[i] = new_var
+        r = self.outputs[i] if node == "output" else node.inputs[i]
+        if check and not r.type.is_super(new_var.type):
+            what = f"output {i}" if node == "output" else f"input {i} of {node}"
+            raise TypeError(
+                f"The type of the replacement ({new_var.type}) must be compatible "
+                f"with the type of the original variable, {what} ({r.type})"
+            )
         if r is new_var:
             return
+        # Import first: if that fails (e.g. a missing input) the graph is unchanged.
         self.import_var(new_var, reason=reason, import_missing=import_missing)
+        if node == "output":
+            self.outputs[i] = new_var
+        else:
+            node.inputs[i] = new_var
         self.add_client(new_var, (node, i))
         self.remove_client(r, (node, i), reason=reason)
         self.execute_callbacks("on_change_input", node, i, r, new_var, reason=reason)
@@ -251,33 +286,52 @@ class FunctionGraph(MetaObject):
         A replacement created during rewriting inherits ``var``'s record of
         where the user created it, so errors still point at user code.
         """
+        if verbose is None:
+            from aesara.configdefaults import config
+
+            verbose = config.optimizer_verbose
         if verbose:
-            print(f"rewriting: rewrite {reason} replaces {var} of {var.owner} with {new_var} of {new_var.owner}")
+            print(
+                f"rewriting: rewrite {reason} replaces {var} of {var.owner} with {new_var} of {new_var.owner}"
+            )
         new_var = var.type.filter_variable(new_var, allow_convert=True)
         if var not in self.variables:
             return
-        if new_var not in self.variables:
-            trace = getattr(var.tag, "trace", None)
-            if trace:
-                new_var.tag.trace = trace
+        inherit_trace = new_var not in self.variables
         for node, i in list(self.clients[var]):
-            self.change_node_input(node, i, new_var, reason=reason, import_missing=import_missing)
+            self.change_node_input(
+                node, i, new_var, reason=reason, import_missing=import_missing
+            )
+        # Only once the replacement succeeded (errors while importing it should
+        # still show where it was made).
+        trace = getattr(var.tag, "trace", None)
+        if inherit_trace and trace:
+            new_var.tag.trace = trace
 
     def replace_all(self, pairs: Iterable[tuple[Variable, Variable]], **kwargs) -> None:
         """Apply :meth:`replace` to each ``(var, new_var)`` pair."""
         for var, new_var in pairs:
             self.replace(var, new_var, **kwargs)
 
-    def add_output(self, var: Variable, reason: str | None = None, import_missing: bool = False) -> None:
-        """Append ``var`` to the graph's outputs."""
-        self.outputs.append(var)
+    def add_output(
+        self, var: Variable, reason: str | None = None, import_missing: bool = False
+    ) -> None:
+        """Append ``var`` to the graph's outputs (importing what computes it)."""
         self.import_var(var, reason=reason, import_missing=import_missing)
+        self.outputs.append(var)
         self.add_client(var, ("output", len(self.outputs) - 1))
 
-    def remove_output(self, output_idx: int, reason: str | None = None) -> None:
-        """Remove output ``output_idx`` (later outputs shift down by one)."""
+    def remove_output(
+        self, output_idx: int, reason: str | None = None, remove_client: bool = True
+    ) -> None:
+        """Remove output ``output_idx`` (later outputs shift down by one).
+
+        Nodes only that output needed are pruned. With ``remove_client=False``
+        the caller has already removed the ``("output", output_idx)`` client.
+        """
         var = self.outputs[output_idx]
-        self.remove_client(var, ("output", output_idx), reason=reason)
+        if remove_client:
+            self.remove_client(var, ("output", output_idx), reason=reason)
         del self.outputs[output_idx]
         for j in range(output_idx, len(self.outputs)):
             out = self.outputs[j]
@@ -286,37 +340,49 @@ class FunctionGraph(MetaObject):
             cl[k] = ("output", j)
 
     def remove_input(self, input_idx: int, reason: str | None = None) -> None:
-        """Remove input ``input_idx`` and everything that depends on it."""
+        """Remove input ``input_idx``, every node depending on it and the
+        outputs those nodes compute."""
         var = self.inputs.pop(input_idx)
-        for client, idx in list(self.clients.get(var, [])):
+        # Re-read the clients each time: removing an output renumbers the others.
+        while True:
+            clients = self.clients.get(var)
+            if not clients:
+                break
+            client, idx = clients[-1]
             if client == "output":
-                out_idx = idx
-                self.remove_output(out_idx, reason=reason)
+                self.remove_output(idx, reason=reason)
             else:
                 self.remove_node(client, reason=reason)
         self.clients.pop(var, None)
         self.variables.discard(var)
 
     def remove_node(self, node: Apply, reason: str | None = None) -> None:
-        """Remove ``node``, its clients (and outputs that depend on it)."""
+        """Remove ``node``, the nodes that use its outputs (recursively) and the
+        graph outputs they compute; nodes left unused are pruned too."""
         if node not in self.apply_nodes:
             return
-        for out in node.outputs:
-            for client, idx in list(self.clients.get(out, [])):
-                if client == "output":
-                    self.remove_output(idx, reason=reason)
-                else:
-                    self.remove_node(client, reason=reason)
-        if node not in self.apply_nodes:
-            return
-        self.apply_nodes.remove(node)
-        for out in node.outputs:
-            self.variables.discard(out)
-            self.clients.pop(out, None)
-        self.execute_callbacks("on_prune", node, reason)
-        for i, inp in enumerate(node.inputs):
-            if inp in self.clients:
-                self.remove_client(inp, (node, i), reason=reason)
+
+        def client_nodes(n):
+            return [
+                c
+                for o in n.outputs
+                for c, _ in self.clients.get(o, ())
+                if c != "output"
+            ]
+
+        # Clients come before the nodes they use: the removal order.
+        doomed = general_toposort([node], client_nodes)
+        doomed_set = set(doomed)
+        # Highest index first, so the indices still to visit stay valid.
+        for idx in reversed(range(len(self.outputs))):
+            if self.outputs[idx].owner in doomed_set:
+                self.remove_output(idx, reason=reason)
+        for n in doomed:
+            if n not in self.apply_nodes:  # already pruned as unused
+                continue
+            self._drop_node(n, reason)
+            for i, inp in enumerate(n.inputs):
+                self.remove_client(inp, (n, i), reason=reason)
 
     # -- features -------------------------------------------------------------------
 
@@ -394,11 +460,9 @@ class FunctionGraph(MetaObject):
             if not ords:
                 continue
             for node, prereqs in ords.items():
-                merged.setdefault(node, [])
-                for p in prereqs:
-                    if p not in merged[node]:
-                        merged[node].append(p)
-        return merged
+                merged.setdefault(node, []).extend(prereqs)
+        # Drop duplicates, keeping the first occurrence (deterministic order).
+        return {node: list(dict.fromkeys(prereqs)) for node, prereqs in merged.items()}
 
     def check_integrity(self) -> None:
         """Raise if the bookkeeping (nodes, variables, clients) is inconsistent."""
@@ -406,7 +470,9 @@ class FunctionGraph(MetaObject):
         if self.apply_nodes != nodes:
             missing = nodes - self.apply_nodes
             extra = self.apply_nodes - nodes
-            raise Exception(f"The nodes are inappropriately cached. missing: {missing}, in excess: {extra}")
+            raise Exception(
+                f"The nodes are inappropriately cached. missing: {missing}, in excess: {extra}"
+            )
         for node in nodes:
             for i, var in enumerate(node.inputs):
                 if var not in self.variables:
@@ -417,9 +483,15 @@ class FunctionGraph(MetaObject):
         if set(self.variables) != variables:
             missing = variables - self.variables
             extra = self.variables - variables
-            raise Exception(f"The variables are inappropriately cached. missing: {missing}, in excess: {extra}")
+            raise Exception(
+                f"The variables are inappropriately cached. missing: {missing}, in excess: {extra}"
+            )
         for var in variables:
-            if var.owner is None and var not in self.inputs and not isinstance(var, AtomicVariable):
+            if (
+                var.owner is None
+                and var not in self.inputs
+                and not isinstance(var, AtomicVariable)
+            ):
                 raise Exception(f"Undeclared input: {var}")
             for node, i in self.clients[var]:
                 if node == "output":
@@ -433,13 +505,13 @@ class FunctionGraph(MetaObject):
 
     # -- copying and display ----------------------------------------------------------
 
-    def clone(self, check_integrity: bool = True) -> "FunctionGraph":
+    def clone(self, check_integrity: bool = True) -> FunctionGraph:
         """Return an independent copy of the graph (with copies of its features)."""
         return self.clone_get_equiv(check_integrity)[0]
 
     def clone_get_equiv(
         self, check_integrity: bool = True, attach_feature: bool = True
-    ) -> tuple["FunctionGraph", dict]:
+    ) -> tuple[FunctionGraph, dict]:
         """Copy the graph; also return the map from old to new variables and nodes."""
         equiv = clone_get_equiv(self.inputs, self.outputs)
         if check_integrity:
@@ -487,4 +559,3 @@ class FunctionGraph(MetaObject):
         for feature in self._features:
             if hasattr(feature, "unpickle"):
                 feature.unpickle(self)
-

@@ -78,16 +78,38 @@ class Op(MetaObject):
         return Apply(self, checked, [t() for t in self.otypes])
 
     def __call__(self, *inputs: Any, **kwargs) -> Variable | list[Variable]:
-        """Apply the op: build a node and return its default output(s)."""
+        """Apply the op: build a node and return its default output(s).
+
+        Parameters
+        ----------
+        inputs
+            Passed to :meth:`make_node`, with any other keyword arguments.
+        return_list
+            Always return a list of outputs.
+        name
+            Name given to the returned output (outputs ``name_0``,
+            ``name_1``... when several are returned).
+
+        Returns
+        -------
+        The ``default_output`` if the op sets one, else the single output,
+        else the list of outputs.
+        """
         return_list = kwargs.pop("return_list", False)
         name = kwargs.pop("name", None)
         node = self.make_node(*inputs, **kwargs)
         if name is not None:
             if len(node.outputs) == 1:
                 node.outputs[0].name = name
+            elif self.default_output is not None:
+                node.outputs[self.default_output].name = name
             else:
                 for i, o in enumerate(node.outputs):
                     o.name = f"{name}_{i}"
+        from aesara.configdefaults import config
+
+        if config.compute_test_value != "off":
+            compute_test_value(node)
         if self.default_output is not None:
             rval = node.outputs[self.default_output]
             return [rval] if return_list else rval
@@ -98,7 +120,13 @@ class Op(MetaObject):
     def __ne__(self, other):
         return not (self == other)
 
-    def perform(self, node: Apply, inputs: Sequence[Any], output_storage: list[list[Any]], params=None) -> None:
+    def perform(
+        self,
+        node: Apply,
+        inputs: Sequence[Any],
+        output_storage: list[list[Any]],
+        params=None,
+    ) -> None:
         """Compute the outputs from concrete ``inputs``.
 
         Results are stored as ``output_storage[i][0] = value``. A value already
@@ -106,15 +134,24 @@ class Op(MetaObject):
         """
         raise NotImplementedError(f"{type(self).__name__} has no perform method")
 
-    def L_op(self, inputs: Sequence[Variable], outputs: Sequence[Variable], output_grads: Sequence[Variable]) -> list[Variable]:
+    def L_op(
+        self,
+        inputs: Sequence[Variable],
+        outputs: Sequence[Variable],
+        output_grads: Sequence[Variable],
+    ) -> list[Variable]:
         """Return the gradient of a cost w.r.t. each input (reverse mode)."""
         return self.grad(inputs, output_grads)
 
-    def grad(self, inputs: Sequence[Variable], output_grads: Sequence[Variable]) -> list[Variable]:
+    def grad(
+        self, inputs: Sequence[Variable], output_grads: Sequence[Variable]
+    ) -> list[Variable]:
         """Like :meth:`L_op` without access to the outputs."""
         raise NotImplementedError(f"{type(self).__name__} does not implement grad")
 
-    def R_op(self, inputs: Sequence[Variable], eval_points: Sequence[Variable]) -> list[Variable]:
+    def R_op(
+        self, inputs: Sequence[Variable], eval_points: Sequence[Variable]
+    ) -> list[Variable]:
         """Return the Jacobian-vector products of the outputs (forward mode)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement R_op")
 
@@ -131,54 +168,84 @@ class Op(MetaObject):
             return self.params_type.get_params(self)
         raise MethodNotDefined("get_params")
 
-    def prepare_node(self, node: Apply, storage_map, compute_map, impl: str | None) -> None:
+    def prepare_node(
+        self, node: Apply, storage_map, compute_map, impl: str | None
+    ) -> None:
         """Hook run before a thunk is made (e.g. to precompute helpers)."""
 
-    def make_py_thunk(self, node: Apply, storage_map, compute_map, no_recycling, debug: bool = False):
-        """Return a zero-argument callable running :meth:`perform` on storage cells."""
+    def make_py_thunk(
+        self, node: Apply, storage_map, compute_map, no_recycling, debug: bool = False
+    ):
+        """Return a zero-argument callable running :meth:`perform` on storage cells.
+
+        The thunk reads ``storage_map[input][0]`` for each input, lets
+        ``perform`` fill ``storage_map[output][0]``, and marks the outputs as
+        computed in ``compute_map`` (when one is given).
+        """
         node_input_storage = [storage_map[r] for r in node.inputs]
         node_output_storage = [storage_map[r] for r in node.outputs]
-        perform = self.perform
+        if debug and hasattr(self, "debug_perform"):
+            perform = self.debug_perform
+        else:
+            perform = self.perform
         try:
             params = node.run_params()
         except MethodNotDefined:
             params = NoParams
+        if (
+            params is not NoParams
+            and node.params_type is not None
+            and hasattr(node.params_type, "filter")
+        ):
+            params = node.params_type.filter(params)
 
-        if compute_map is not None:
-            out_flags = [compute_map[o] for o in node.outputs]
-        else:
-            out_flags = []
+        out_flags = (
+            [compute_map[o] for o in node.outputs] if compute_map is not None else []
+        )
 
         if params is NoParams:
+            # Specialised closures for the common arities: thunks are the
+            # innermost loop of the Python linker.
             if len(node_input_storage) == 1:
                 (in0,) = node_input_storage
 
                 def thunk():
-                    perform(node, [in0[0]], node_output_storage)
+                    r = perform(node, [in0[0]], node_output_storage)
                     for f in out_flags:
                         f[0] = True
+                    return r
 
             elif len(node_input_storage) == 2:
                 in0, in1 = node_input_storage
 
                 def thunk():
-                    perform(node, [in0[0], in1[0]], node_output_storage)
+                    r = perform(node, [in0[0], in1[0]], node_output_storage)
                     for f in out_flags:
                         f[0] = True
+                    return r
 
             else:
 
                 def thunk():
-                    perform(node, [x[0] for x in node_input_storage], node_output_storage)
+                    r = perform(
+                        node, [x[0] for x in node_input_storage], node_output_storage
+                    )
                     for f in out_flags:
                         f[0] = True
+                    return r
 
         else:
 
             def thunk():
-                perform(node, [x[0] for x in node_input_storage], node_output_storage, params)
+                r = perform(
+                    node,
+                    [x[0] for x in node_input_storage],
+                    node_output_storage,
+                    params,
+                )
                 for f in out_flags:
                     f[0] = True
+                return r
 
         thunk.inputs = node_input_storage
         thunk.outputs = node_output_storage
@@ -186,9 +253,18 @@ class Op(MetaObject):
         thunk.lazy = False
         return thunk
 
-    def make_thunk(self, node: Apply, storage_map, compute_map, no_recycling, impl: str | None = None):
+    def make_thunk(
+        self,
+        node: Apply,
+        storage_map,
+        compute_map,
+        no_recycling,
+        impl: str | None = None,
+    ):
         """Return a thunk computing ``node``; the Python one unless overridden."""
-        self.prepare_node(node, storage_map=storage_map, compute_map=compute_map, impl="py")
+        self.prepare_node(
+            node, storage_map=storage_map, compute_map=compute_map, impl="py"
+        )
         return self.make_py_thunk(node, storage_map, compute_map, no_recycling)
 
     def __str__(self):
@@ -219,6 +295,50 @@ class _NoPythonOp(Op):
 
     def perform(self, node, inputs, output_storage, params=None):
         raise NotImplementedError(f"{self} has no Python implementation")
+
+
+def compute_test_value(node: Apply) -> None:
+    """Run ``node`` on its inputs' test values and store the outputs' ones.
+
+    Used by :meth:`Op.__call__` when ``config.compute_test_value`` is not
+    ``"off"``. A missing input test value is ignored (``"ignore"``), warned
+    about (``"warn"``) or raises ``ValueError`` (``"raise"``/``"pdb"``).
+    """
+    from aesara.configdefaults import config
+    from aesara.graph.utils import TestValueError, get_variable_trace_string
+
+    storage_map: dict = {}
+    compute_map: dict = {}
+    for i, inp in enumerate(node.inputs):
+        try:
+            storage_map[inp] = [inp.get_test_value()]
+        except TestValueError:
+            mode = config.compute_test_value
+            msg = (
+                f"Cannot compute test value: input {i} ({inp}) of Op {node} "
+                "missing default value."
+            )
+            if mode == "ignore":
+                return
+            if mode == "warn":
+                import warnings
+
+                warnings.warn(msg, stacklevel=3)
+                return
+            raise ValueError(f"{msg} {get_variable_trace_string(inp)}") from None
+        compute_map[inp] = [True]
+    # Inputs the op overwrites are copied so the test values survive.
+    for idxs in (node.op.destroy_map or {}).values():
+        for k in idxs:
+            val = storage_map[node.inputs[k]][0]
+            storage_map[node.inputs[k]] = [val.copy() if hasattr(val, "copy") else val]
+    for o in node.outputs:
+        storage_map[o] = [None]
+        compute_map[o] = [False]
+    thunk = node.op.make_thunk(node, storage_map, compute_map, no_recycling=[])
+    thunk()
+    for o in node.outputs:
+        o.tag.test_value = storage_map[o][0]
 
 
 def get_test_value(v: Any) -> Any:

@@ -31,7 +31,9 @@ class Type(MetaObject):
             return True
         return None
 
-    def filter(self, data: Any, strict: bool = False, allow_downcast: bool | None = None) -> Any:
+    def filter(
+        self, data: Any, strict: bool = False, allow_downcast: bool | None = None
+    ) -> Any:
         """Return ``data`` as a valid value of this type, or raise ``TypeError``."""
         raise NotImplementedError()
 
@@ -75,9 +77,17 @@ class Type(MetaObject):
         return self.constant_type(type=self, data=value, name=name)
 
     def clone(self, *args, **kwargs) -> Type:
-        props = dict(self._props_dict()) if hasattr(self, "_props_dict") else {}
+        """Return a type like this one with some constructor arguments changed.
+
+        Without positional arguments, the ``__props__`` of this type are the
+        defaults for the keyword arguments; with them, the constructor gets
+        exactly the arguments given.
+        """
+        if args or not hasattr(self, "_props_dict"):
+            return type(self)(*args, **kwargs)
+        props = dict(self._props_dict())
         props.update(kwargs)
-        return type(self)(*args, **props)
+        return type(self)(**props)
 
     def __call__(self, name: str | None = None) -> Variable:
         return self.make_variable(name)
@@ -98,6 +108,19 @@ class Type(MetaObject):
 
     def get_size(self, shape_info):
         return None
+
+
+class HasDataType:
+    """Mixin for types whose values have a ``dtype``."""
+
+    dtype: str
+
+
+class HasShape:
+    """Mixin for types whose values have a (partially known) static shape."""
+
+    ndim: int
+    shape: tuple[int | None, ...]
 
 
 class DataType(Type):  # pragma: no cover - kept for API familiarity

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import linecache
 import os
 import sys
 import traceback
@@ -27,8 +28,9 @@ class MissingInputError(Exception):
         if variable is not None:
             where = get_variable_trace_string(variable)
             if where:
-                args = (*args, where) if args else (where,)
-        super().__init__(*args)
+                args = (*args, where)
+        # One message string, so ``str(exc)`` reads as text, not a tuple.
+        super().__init__("\n".join(str(a) for a in args))
         self.variable = variable
 
 
@@ -41,6 +43,13 @@ class Scratchpad:
 
     def clear(self) -> None:
         self.__dict__.clear()
+
+    def __copy__(self):
+        # Much cheaper than the generic ``copy.copy`` protocol; tags are copied
+        # for every cloned variable and node.
+        cp = object.__new__(type(self))
+        cp.__dict__.update(self.__dict__)
+        return cp
 
     def __update__(self, other):
         self.__dict__.update(other.__dict__)
@@ -70,44 +79,73 @@ class ValidatingScratchpad(Scratchpad):
         super().__setattr__(name, value)
 
 
+_internal_file_cache: dict[str, bool] = {}
+
+
 def _is_internal_file(filename: str) -> bool:
-    return filename.startswith(_AESARA_ROOT) and not os.path.basename(
-        filename
-    ).startswith("test_")
+    # Cached per file name: this runs for every frame walked each time a
+    # Variable is created, so it must be a dict lookup in the common case.
+    res = _internal_file_cache.get(filename)
+    if res is None:
+        res = (
+            filename.startswith(_AESARA_ROOT)
+            and not os.path.basename(filename).startswith("test_")
+        ) or filename.startswith("<frozen")
+        _internal_file_cache[filename] = res
+    return res
 
 
-def user_frame_summary(skip_internal: bool = True, limit: int = 1):
+def user_frame_summary(skip_internal: bool = True, limit: int | None = 1):
     """Return the innermost stack frames that belong to user code.
 
     Frames inside the ``aesara`` package (other than test modules) are
     skipped, so the result points at the line of the user's program that
     triggered graph construction.
 
+    Parameters
+    ----------
+    skip_internal
+        Skip frames of Aesara's own modules.
+    limit
+        The maximum number of frames returned (``None``: all of them).
+
     Returns
     -------
     list of (filename, lineno, function_name, source_line) tuples
+        Innermost frame first; ``source_line`` is ``None`` (read lazily by
+        the formatting helpers).
     """
     frame = sys._getframe(1)
-    out = []
-    while frame is not None and len(out) < limit:
+    out: list = []
+    cache = _internal_file_cache
+    while frame is not None:
         code = frame.f_code
         fname = code.co_filename
-        if not (skip_internal and _is_internal_file(fname)) and not fname.startswith(
-            "<frozen"
-        ):
-            out.append((fname, frame.f_lineno, code.co_name, None))
+        if skip_internal:
+            # Inlined cache lookup: this loop runs for every new Variable.
+            internal = cache.get(fname)
+            if internal is None:
+                internal = _is_internal_file(fname)
+            if internal:
+                frame = frame.f_back
+                continue
+        out.append((fname, frame.f_lineno, code.co_name, None))
+        if limit is not None and len(out) >= limit:
+            break
         frame = frame.f_back
     return out
 
 
 def simple_extract_stack(f=None, limit: int | None = None, skips: Sequence[str] = ()):
-    """Return a ``traceback.StackSummary``-like list without reading source files."""
+    """Return the stack as ``(filename, lineno, name, line)`` tuples, outermost first.
+
+    Source files are not read. Frames whose file name starts with one of
+    ``skips`` are left out; at most ``limit`` (innermost) frames are kept.
+    """
     if f is None:
         f = sys._getframe(1)
-    if limit is None:
-        limit = 100
     trace = []
-    while f is not None and len(trace) < limit:
+    while f is not None and (limit is None or len(trace) < limit):
         co = f.f_code
         fname = co.co_filename
         if not any(fname.startswith(s) for s in skips):
@@ -122,46 +160,56 @@ def add_tag_trace(thing, user_line: int | None = None):
 
     The location is stored on ``thing.tag.trace`` as a list holding one list
     of ``(filename, lineno, function, line)`` tuples, the layout Aesara uses.
+    Only the innermost frame outside Aesara's own modules is kept (or the
+    ``user_line`` innermost such frames), which keeps this cheap enough to
+    run for every variable.
+
+    Returns
+    -------
+    The ``thing`` given, for chaining.
     """
     try:
         frames = user_frame_summary(limit=user_line or 1)
     except Exception:  # pragma: no cover - very defensive
         frames = []
-    thing.tag.trace = [frames]
+    thing.tag.trace = [frames] if frames else []
     return thing
 
 
-def get_variable_trace_string(v) -> str:
-    """Return a one-line description of where variable ``v`` was created."""
+def _trace_frames(v) -> list:
+    """The frames recorded on ``v.tag.trace`` (old flat layouts accepted)."""
     tag = getattr(v, "tag", None)
     trace = getattr(tag, "trace", None)
-    if not trace:
-        return ""
-    frames = trace[0] if isinstance(trace[0], list) else trace
+    if not trace or not isinstance(trace, list):
+        return []
+    if isinstance(trace[0], tuple):
+        return list(trace)
+    return [fr for sub in trace for fr in sub]
+
+
+def get_variable_trace_string(v) -> str:
+    """Return a description of where in user code variable ``v`` was created.
+
+    The text starts with ``"Backtrace when that variable is created:"``
+    followed by traceback-style ``File "...", line N, in f`` lines (with the
+    source line when it can be read). An empty string is returned when no
+    location was recorded.
+    """
+    frames = _trace_frames(v)
     if not frames:
         return ""
-    parts = []
-    for fname, lineno, func, _line in frames:
-        parts.append(f'File "{fname}", line {lineno}, in {func}')
-    return "Variable created at: " + "; ".join(parts)
+    body = "".join(traceback.format_list(frames))
+    return "\nBacktrace when that variable is created:\n\n" + body
 
 
 def format_user_location(v) -> str:
-    """Like :func:`get_variable_trace_string` but with the source line shown."""
-    tag = getattr(v, "tag", None)
-    trace = getattr(tag, "trace", None)
-    if not trace:
-        return ""
-    frames = trace[0] if trace and isinstance(trace[0], list) else trace
+    """Like :func:`get_variable_trace_string` without the heading: just the
+    ``File ..., line N, in f`` lines (and source lines) of ``v``'s creation."""
+    frames = _trace_frames(v)
     lines = []
     for fname, lineno, func, _ in frames:
         lines.append(f'  File "{fname}", line {lineno}, in {func}')
-        try:
-            import linecache
-
-            src = linecache.getline(fname, lineno).strip()
-        except Exception:  # pragma: no cover
-            src = ""
+        src = linecache.getline(fname, lineno).strip()
         if src:
             lines.append(f"    {src}")
     return "\n".join(lines)
@@ -218,17 +266,28 @@ class MetaObject:
                 )
 
             cls.__hash__ = __hash__
-        if "__str__" not in cls.__dict__ and props:
+        # With no props, an inherited custom ``__str__`` is kept.
+        if "__str__" not in cls.__dict__ and (props or cls.__str__ is object.__str__):
+            if props:
 
-            def __str__(self):
-                inner = ", ".join(f"{p}={getattr(self, p)!r}" for p in props)
-                return f"{type(self).__name__}{{{inner}}}"
+                def __str__(self):
+                    inner = ", ".join(f"{p}={getattr(self, p)!r}" for p in props)
+                    return f"{type(self).__name__}{{{inner}}}"
+
+            else:
+
+                def __str__(self):
+                    return type(self).__name__
 
             cls.__str__ = __str__
         cls._props = _props_tuple
         cls._props_dict = _props_dict
 
     def __repr__(self):
+        # ``object.__str__`` calls ``__repr__``: avoid infinite recursion for
+        # classes that define neither.
+        if type(self).__str__ is object.__str__:
+            return object.__repr__(self)
         return str(self)
 
 
