@@ -1,0 +1,39 @@
+"""Compilation of graphs into callable functions: modes, shared variables,
+input/output specs and the ``function`` pipeline."""
+
+from aesara.compile.function import function
+from aesara.compile.function.pfunc import pfunc, rebuild_collect_shared
+from aesara.compile.function.types import (
+    Function,
+    FunctionMaker,
+    UnusedInputError,
+    insert_deepcopy,
+    std_fgraph,
+)
+from aesara.compile.io import In, Out, SymbolicInput, SymbolicOutput
+from aesara.compile.mode import (
+    FAST_COMPILE,
+    FAST_RUN,
+    JAX,
+    NUMBA,
+    Mode,
+    get_default_mode,
+    get_mode,
+    optdb,
+    predefined_linkers,
+    predefined_modes,
+    predefined_optimizers,
+    register_linker,
+    register_mode,
+    register_optimizer,
+)
+from aesara.compile.ops import (
+    DeepCopyOp,
+    FromFunctionOp,
+    ViewOp,
+    as_op,
+    deep_copy_op,
+    view_op,
+)
+from aesara.compile.profiling import ProfileStats
+from aesara.compile.sharedvalue import SharedVariable, shared, shared_constructor

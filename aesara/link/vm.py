@@ -1,0 +1,547 @@
+"""Virtual machines running a graph's thunks, and the linker that builds them.
+
+* :class:`Loop` calls every thunk in order (the fastest path).
+* :class:`LoopGC` also empties each intermediate cell after its last use.
+* :class:`Stack` evaluates on demand from the outputs and supports lazy
+  thunks (``thunk.lazy = True``), which return the indices of the inputs they
+  still need, so an untaken ``ifelse`` branch is never computed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aesara.graph.basic import Apply, Constant
+from aesara.link.basic import (
+    Container,
+    LocalLinker,
+    _no_recycling_cells,
+    _resolve_allow_gc,
+)
+from aesara.link.utils import add_clear_storage, gc_helper, map_storage, raise_with_op
+
+__all__ = ["VM", "Loop", "LoopGC", "Stack", "VMLinker"]
+
+
+class VM:
+    """Base class: a callable running a graph's thunks.
+
+    Parameters
+    ----------
+    fgraph
+        The graph (for error messages).
+    nodes
+        The nodes in run order.
+    thunks
+        One thunk per node.
+    pre_call_clear
+        Cells emptied at the start of every call (outputs handed to the
+        user, which must not be reused as buffers).
+    """
+
+    need_update_inputs = True
+
+    def __init__(
+        self,
+        fgraph,
+        nodes: Sequence[Apply],
+        thunks: Sequence[Callable],
+        pre_call_clear: Sequence[list],
+    ):
+        if len(nodes) != len(thunks):
+            raise ValueError(f"Got {len(thunks)} thunks for {len(nodes)} nodes")
+        self.fgraph = fgraph
+        self.nodes = list(nodes)
+        self.thunks = list(thunks)
+        self.pre_call_clear = list(pre_call_clear)
+        self.call_counts = [0] * len(nodes)
+        self.call_times = [0.0] * len(nodes)
+        self.time_thunks = False
+        self.storage_map: dict = {}
+        self.allow_gc = False
+
+    def __call__(self) -> None:
+        raise NotImplementedError()
+
+    def clear_storage(self) -> None:
+        """Free the cells of every intermediate result."""
+
+    def update_profile(self, profile) -> None:
+        """Add this VM's per-node timings to ``profile`` and reset them."""
+        if profile is None:
+            return
+        for node, t, n in zip(self.nodes, self.call_times, self.call_counts):
+            profile.apply_time[(self.fgraph, node)] = (
+                profile.apply_time.get((self.fgraph, node), 0.0) + t
+            )
+            profile.apply_callcount[(self.fgraph, node)] = (
+                profile.apply_callcount.get((self.fgraph, node), 0) + n
+            )
+        self.call_counts = [0] * len(self.nodes)
+        self.call_times = [0.0] * len(self.nodes)
+
+    def _raise(self, thunk: Callable) -> None:
+        for i, t in enumerate(self.thunks):
+            if t is thunk:
+                raise_with_op(self.fgraph, self.nodes[i], thunk)
+        raise  # pragma: no cover - the failing thunk is always one of ours
+
+
+class Loop(VM):
+    """Calls every thunk in order; intermediate results are kept."""
+
+    def __call__(self) -> None:
+        for cell in self.pre_call_clear:
+            cell[0] = None
+        if self.time_thunks:
+            return self._timed_call()
+        thunk = None
+        try:
+            for thunk in self.thunks:
+                thunk()
+        except Exception:
+            self._raise(thunk)
+
+    def _timed_call(self) -> None:
+        thunk = None
+        try:
+            for i, thunk in enumerate(self.thunks):
+                t0 = time.perf_counter()
+                thunk()
+                self.call_times[i] += time.perf_counter() - t0
+                self.call_counts[i] += 1
+        except Exception:
+            self._raise(thunk)
+
+
+class LoopGC(VM):
+    """Calls every thunk in order and frees inputs after their last use.
+
+    Parameters
+    ----------
+    post_thunk_clear
+        For each thunk, the cells to empty once it has run.
+    """
+
+    def __init__(
+        self,
+        fgraph,
+        nodes,
+        thunks,
+        pre_call_clear,
+        post_thunk_clear: Sequence[Sequence[list]],
+    ):
+        super().__init__(fgraph, nodes, thunks, pre_call_clear)
+        if len(post_thunk_clear) != len(thunks):
+            raise ValueError("post_thunk_clear needs one entry per thunk")
+        self.post_thunk_clear = [list(c) for c in post_thunk_clear]
+        self.allow_gc = True
+        # Thunks with nothing to free are paired with an empty tuple, so the
+        # inner loop costs almost nothing for them.
+        self._pairs = list(zip(self.thunks, [tuple(c) for c in self.post_thunk_clear]))
+
+    def __call__(self) -> None:
+        for cell in self.pre_call_clear:
+            cell[0] = None
+        if self.time_thunks:
+            return self._timed_call()
+        thunk = None
+        try:
+            for thunk, old_storage in self._pairs:
+                thunk()
+                for cell in old_storage:
+                    cell[0] = None
+        except Exception:
+            self._raise(thunk)
+
+    def _timed_call(self) -> None:
+        thunk = None
+        try:
+            for i, (thunk, old_storage) in enumerate(self._pairs):
+                t0 = time.perf_counter()
+                thunk()
+                self.call_times[i] += time.perf_counter() - t0
+                self.call_counts[i] += 1
+                for cell in old_storage:
+                    cell[0] = None
+        except Exception:
+            self._raise(thunk)
+
+
+class Stack(VM):
+    """Evaluates nodes on demand, from the outputs back; supports lazy thunks.
+
+    A thunk marked ``lazy`` returns, instead of ``None``, the list of its
+    input indices that it still needs; the VM computes them and calls the
+    thunk again, until it returns an empty list (and has set the
+    ``compute_map`` flags of its outputs).
+
+    Parameters
+    ----------
+    storage_map, compute_map
+        The cells and "computed" flags of every variable.
+    allow_gc
+        Free intermediate results once every node using them has run.
+    callback
+        ``callback(node=..., thunk=..., storage_map=..., compute_map=...)``
+        called after each node completes.
+    """
+
+    def __init__(
+        self,
+        fgraph,
+        nodes,
+        thunks,
+        pre_call_clear,
+        storage_map: dict,
+        compute_map: dict,
+        allow_gc: bool,
+        dependencies: dict | None = None,
+        callback: Callable | None = None,
+        callback_input: Callable | None = None,
+    ):
+        super().__init__(fgraph, nodes, thunks, pre_call_clear)
+        self.storage_map = storage_map
+        self.compute_map = compute_map
+        self.allow_gc = allow_gc
+        self.callback = callback
+        self.callback_input = callback_input
+        self.node_idx = {node: i for i, node in enumerate(self.nodes)}
+        self.lazy = [bool(getattr(t, "lazy", False)) for t in self.thunks]
+        inputs = set(fgraph.inputs)
+        # Flags reset before every call: everything a node computes.
+        self._reset_flags = [
+            compute_map[v] for node in self.nodes for v in node.outputs
+        ]
+        self._output_vars = list(fgraph.outputs)
+        # For garbage collection: an intermediate can be freed once all the
+        # nodes reading it have finished (their first output is computed).
+        outputs = set(fgraph.outputs)
+        self._gc_candidates: list[list[tuple[list, list[list]]]] = []
+        clients: dict = {}
+        for node in self.nodes:
+            for v in node.inputs:
+                clients.setdefault(v, []).append(node)
+        self._intermediates = [
+            storage_map[v]
+            for node in self.nodes
+            for v in node.outputs
+            if v not in outputs and v not in inputs
+        ]
+        for node in self.nodes:
+            entries = []
+            for v in node.inputs:
+                if v.owner is None or v in outputs or v in inputs:
+                    continue
+                flags = [compute_map[c.outputs[0]] for c in clients.get(v, [])]
+                entries.append((storage_map[v], flags))
+            self._gc_candidates.append(entries)
+        if dependencies is not None:
+            self.dependencies = dependencies
+
+    def __call__(self, output_subset: Sequence[int] | None = None) -> None:
+        for cell in self.pre_call_clear:
+            cell[0] = None
+        for flag in self._reset_flags:
+            flag[0] = False
+        compute_map = self.compute_map
+        thunks = self.thunks
+        lazy = self.lazy
+        node_idx = self.node_idx
+        outs = self._output_vars
+        if output_subset is not None:
+            outs = [outs[i] for i in output_subset]
+        # Each stack entry is a node index; requested nodes are pushed above
+        # the node that needs them.
+        stack = [node_idx[v.owner] for v in reversed(outs) if v.owner is not None]
+        time_thunks = self.time_thunks
+        thunk = None
+        try:
+            while stack:
+                i = stack[-1]
+                node = self.nodes[i]
+                if compute_map[node.outputs[0]][0] and all(
+                    compute_map[o][0] for o in node.outputs
+                ):
+                    stack.pop()
+                    continue
+                if not lazy[i]:
+                    missing = [
+                        node_idx[v.owner]
+                        for v in node.inputs
+                        if not compute_map[v][0] and v.owner is not None
+                    ]
+                    if missing:
+                        stack.extend(missing)
+                        continue
+                    thunk = thunks[i]
+                    if time_thunks:
+                        t0 = time.perf_counter()
+                        thunk()
+                        self.call_times[i] += time.perf_counter() - t0
+                    else:
+                        thunk()
+                    self.call_counts[i] += 1
+                    for o in node.outputs:
+                        compute_map[o][0] = True
+                    stack.pop()
+                    self._after_node(i, node, thunk)
+                else:
+                    thunk = thunks[i]
+                    if time_thunks:
+                        t0 = time.perf_counter()
+                        requires = thunk()
+                        self.call_times[i] += time.perf_counter() - t0
+                    else:
+                        requires = thunk()
+                    self.call_counts[i] += 1
+                    if requires:
+                        pending = []
+                        for k in requires:
+                            v = node.inputs[k]
+                            if not compute_map[v][0]:
+                                if v.owner is None:
+                                    raise ValueError(
+                                        f"Lazy node {node} requested input {k} ({v}), "
+                                        "which has no value"
+                                    )
+                                pending.append(node_idx[v.owner])
+                        if pending:
+                            stack.extend(pending)
+                            continue
+                        # Everything asked for is there: run the thunk again.
+                        continue
+                    for o in node.outputs:
+                        compute_map[o][0] = True
+                    stack.pop()
+                    self._after_node(i, node, thunk)
+        except Exception:
+            self._raise(thunk)
+        if self.allow_gc:
+            for cell in self._intermediates:
+                cell[0] = None
+
+    def _after_node(self, i: int, node: Apply, thunk: Callable) -> None:
+        if self.callback is not None:
+            self.callback(
+                node=node,
+                thunk=thunk,
+                storage_map=self.storage_map,
+                compute_map=self.compute_map,
+            )
+        if self.allow_gc:
+            for cell, flags in self._gc_candidates[i]:
+                if all(f[0] for f in flags):
+                    cell[0] = None
+
+    def clear_storage(self) -> None:
+        for cell in self._intermediates:
+            cell[0] = None
+
+
+class VMLinker(LocalLinker):
+    """The default linker: one thunk per node, run by a :class:`VM`.
+
+    Parameters
+    ----------
+    allow_gc
+        Free intermediate results after their last use (``None``: the
+        ``allow_gc`` config flag).
+    use_cloop
+        Accepted for compatibility; the C loop belongs to the C backend,
+        which does not exist yet, so the Python loops are used.
+    callback
+        Called after every node (forces the :class:`Stack` VM).
+    callback_input
+        Accepted for compatibility (called for each input by the C loop).
+    lazy
+        Use the :class:`Stack` VM (``None``: the ``vm__lazy`` flag; when that
+        is ``None`` too, only if some thunk is lazy).
+    schedule
+        ``schedule(fgraph) -> nodes`` giving the run order.
+    c_thunks
+        Accepted for compatibility; every thunk is a Python thunk for now.
+    allow_partial_eval
+        Accepted for compatibility (lets the Stack VM compute only some outputs).
+    """
+
+    def __init__(
+        self,
+        allow_gc: bool | None = None,
+        use_cloop: bool = False,
+        callback: Callable | None = None,
+        callback_input: Callable | None = None,
+        lazy: bool | None = None,
+        schedule: Callable | None = None,
+        c_thunks: bool | None = None,
+        allow_partial_eval: bool | None = None,
+    ):
+        super().__init__(allow_gc=allow_gc, scheduler=schedule)
+        self.use_cloop = use_cloop
+        self.callback = callback
+        self.callback_input = callback_input
+        self.lazy = lazy
+        self.c_thunks = c_thunks
+        self.allow_partial_eval = allow_partial_eval
+        self.updated_vars: dict = {}
+        self.no_recycling: list = []
+        self.profile = None
+
+    def accept(self, fgraph, no_recycling=None, profile=None) -> VMLinker:
+        """Bind to ``fgraph``; ``no_recycling`` lists variables never reused as buffers."""
+        if no_recycling is None:
+            no_recycling = []
+        if self.fgraph is not None and self.fgraph is not fgraph:
+            return type(self)(
+                allow_gc=self._allow_gc,
+                use_cloop=self.use_cloop,
+                callback=self.callback,
+                callback_input=self.callback_input,
+                lazy=self.lazy,
+                schedule=self._scheduler,
+                c_thunks=self.c_thunks,
+                allow_partial_eval=self.allow_partial_eval,
+            ).accept(fgraph, no_recycling, profile)
+        self.fgraph = fgraph
+        self.no_recycling = no_recycling
+        self.profile = profile
+        return self
+
+    def _use_stack(self, thunks: Sequence[Callable]) -> bool:
+        if self.callback is not None:
+            return True
+        lazy = self.lazy
+        if lazy is None:
+            try:
+                from aesara.configdefaults import config
+
+                lazy = config.vm__lazy
+            except Exception:  # pragma: no cover
+                lazy = None
+        if lazy is None:
+            return any(getattr(t, "lazy", False) for t in thunks)
+        return bool(lazy)
+
+    def make_vm(
+        self,
+        nodes,
+        thunks,
+        input_storage,
+        output_storage,
+        storage_map,
+        post_thunk_clear,
+        computed,
+        compute_map,
+        updated_vars=None,
+    ) -> VM:
+        """Choose and build the VM for the given thunks."""
+        fgraph = self.fgraph
+        pre_call_clear = _no_recycling_cells(
+            fgraph, self.no_recycling, storage_map, input_storage
+        )
+        allow_gc = post_thunk_clear is not None
+        if self._use_stack(thunks):
+            vm: VM = Stack(
+                fgraph,
+                nodes,
+                thunks,
+                pre_call_clear,
+                storage_map,
+                compute_map,
+                allow_gc,
+                callback=self.callback,
+                callback_input=self.callback_input,
+            )
+        elif allow_gc and any(post_thunk_clear):
+            vm = LoopGC(fgraph, nodes, thunks, pre_call_clear, post_thunk_clear)
+        else:
+            vm = Loop(fgraph, nodes, thunks, pre_call_clear)
+        vm.storage_map = storage_map
+        vm.compute_map = compute_map
+        vm.time_thunks = bool(self.profile)
+        return vm
+
+    def make_all(
+        self,
+        profiler=None,
+        input_storage=None,
+        output_storage=None,
+        storage_map=None,
+        **kwargs,
+    ):
+        """Build the VM; returns ``(vm, input_containers, output_containers, thunks, nodes)``."""
+        if self.fgraph is None:
+            raise ValueError("VMLinker.make_all called before accept(fgraph)")
+        fgraph = self.fgraph
+        order = self.schedule(fgraph)
+        input_storage, output_storage, storage_map = map_storage(
+            fgraph, order, input_storage, output_storage, storage_map
+        )
+        compute_map: dict[Any, list] = {}
+        for var in storage_map:
+            compute_map[var] = [var.owner is None]
+
+        thunks = []
+        impl = "py" if self.c_thunks is False else None
+        for node in order:
+            try:
+                thunk = node.op.make_thunk(
+                    node, storage_map, compute_map, self.no_recycling, impl=impl
+                )
+            except Exception as e:
+                msg = f"An error happened while preparing the thunk of node {node}: {e}"
+                if e.args and isinstance(e.args[0], str):
+                    e.args = (msg, *e.args[1:])
+                raise
+            if not hasattr(thunk, "inputs"):
+                thunk.inputs = [storage_map[v] for v in node.inputs]
+                thunk.outputs = [storage_map[v] for v in node.outputs]
+            if not hasattr(thunk, "lazy"):
+                thunk.lazy = False
+            thunks.append(thunk)
+
+        allow_gc = _resolve_allow_gc(self._allow_gc)
+        computed, last_user = gc_helper(order)
+        post_thunk_clear = None
+        if allow_gc:
+            keep = set(fgraph.outputs) | set(fgraph.inputs)
+            post_thunk_clear = []
+            for node in order:
+                post_thunk_clear.append(
+                    [
+                        storage_map[v]
+                        for v in node.inputs
+                        if v in computed
+                        and v not in keep
+                        and last_user[v] is node
+                        and not isinstance(v, Constant)
+                    ]
+                )
+
+        vm = self.make_vm(
+            order,
+            thunks,
+            input_storage,
+            output_storage,
+            storage_map,
+            post_thunk_clear,
+            computed,
+            compute_map,
+            self.updated_vars,
+        )
+        add_clear_storage(vm, computed - set(fgraph.outputs), storage_map)
+        return (
+            vm,
+            [Container(v, cell) for v, cell in zip(fgraph.inputs, input_storage)],
+            [
+                Container(v, cell, readonly=True)
+                for v, cell in zip(fgraph.outputs, output_storage)
+            ],
+            thunks,
+            order,
+        )
+
+    def __repr__(self):
+        return f"VMLinker(allow_gc={self._allow_gc}, lazy={self.lazy})"

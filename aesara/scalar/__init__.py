@@ -1,0 +1,23 @@
+"""Scalar types and operations: the element-level building blocks.
+
+Everything public from :mod:`aesara.scalar.basic` is available here.
+"""
+
+from aesara.scalar.basic import *
+from aesara.scalar.basic import (
+    Composite,
+    ScalarConstant,
+    ScalarOp,
+    ScalarType,
+    ScalarVariable,
+    _scalar_py_operators,
+    as_scalar,
+    cast,
+    constant,
+    get_scalar_type,
+    upcast,
+)
+from aesara.scalar.basic import abs as abs
+from aesara.scalar.basic import bool as bool
+from aesara.scalar.basic import complex as complex
+from aesara.scalar.basic import pow as pow
