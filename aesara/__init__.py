@@ -1,1 +1,76 @@
-# placeholder - lead replaces this
+"""aesara: a hackable meta-tensor library.
+
+Declare typed symbolic variables, build expression graphs over n-d arrays,
+and compile them with :func:`aesara.function`::
+
+    import aesara
+    from aesara import tensor as at
+
+    a = at.dscalar()
+    b = at.dscalar()
+    f = aesara.function([a, b], a + b)
+    f(1.5, 2.5)  # array(4.)
+"""
+
+__version__ = "0.1.0"
+
+from aesara.configdefaults import config
+from aesara.configparser import change_flags
+
+# The graph IR comes first: everything else builds on it.
+from aesara.graph.basic import Variable, clone_replace
+from aesara.graph.op import Op
+from aesara.graph.type import Type
+from aesara import graph, scalar, tensor  # noqa: I001  (order matters: tensor registers with scalar)
+from aesara.compile import (
+    FunctionMaker,
+    In,
+    Mode,
+    Out,
+    ProfileStats,
+    function,
+    predefined_linkers,
+    predefined_modes,
+    predefined_optimizers,
+    shared,
+)
+from aesara import compile, link, printing
+from aesara.printing import debugprint as dprint
+from aesara.printing import pp, pprint
+
+
+def get_scalar_constant_value(v):
+    """Return the constant scalar value behind ``v`` (see ``aesara.tensor``)."""
+    from aesara.tensor.basic import get_scalar_constant_value as _get
+
+    return _get(v)
+
+
+__all__ = [
+    "In",
+    "Mode",
+    "Op",
+    "Out",
+    "FunctionMaker",
+    "ProfileStats",
+    "Type",
+    "Variable",
+    "change_flags",
+    "clone_replace",
+    "compile",
+    "config",
+    "dprint",
+    "function",
+    "get_scalar_constant_value",
+    "graph",
+    "link",
+    "pp",
+    "pprint",
+    "predefined_linkers",
+    "predefined_modes",
+    "predefined_optimizers",
+    "printing",
+    "scalar",
+    "shared",
+    "tensor",
+]

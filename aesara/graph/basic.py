@@ -285,6 +285,16 @@ class Variable(Node):
 
         if inputs_to_values is None:
             inputs_to_values = {}
+        if not isinstance(inputs_to_values, dict):
+            raise TypeError(
+                "eval expects a dict mapping input variables to values, got "
+                f"{type(inputs_to_values).__name__}"
+            )
+        for key in inputs_to_values:
+            if not isinstance(key, Variable):
+                raise TypeError(
+                    f"eval: the keys must be Variables, got {type(key).__name__}: {key!r}"
+                )
         inputs = tuple(sorted(inputs_to_values, key=id))
         cache = self.__dict__.setdefault("_fn_cache", {})
         fn = cache.get(inputs)
@@ -297,6 +307,12 @@ class Variable(Node):
         d = self.__dict__.copy()
         d.pop("_fn_cache", None)
         return d
+
+    def dprint(self, **kwargs):
+        """Print the graph computing this variable (see ``aesara.printing.debugprint``)."""
+        from aesara.printing import debugprint
+
+        return debugprint(self, **kwargs)
 
     def location(self) -> str:
         """Where in user code this variable was created."""
