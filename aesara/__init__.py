@@ -14,14 +14,7 @@ and compile them with :func:`aesara.function`::
 
 __version__ = "0.1.0"
 
-from aesara.configdefaults import config
-from aesara.configparser import change_flags
-
-# The graph IR comes first: everything else builds on it.
-from aesara.graph.basic import Variable, clone_replace
-from aesara.graph.op import Op
-from aesara.graph.type import Type
-from aesara import graph, scalar, tensor  # noqa: I001  (order matters: tensor registers with scalar)
+from aesara import compile, graph, link, printing, scalar, tensor
 from aesara.compile import (
     FunctionMaker,
     In,
@@ -34,7 +27,13 @@ from aesara.compile import (
     predefined_optimizers,
     shared,
 )
-from aesara import compile, link, printing
+from aesara.configdefaults import config
+from aesara.configparser import change_flags
+
+# The graph IR comes first: everything else builds on it.
+from aesara.graph.basic import Variable, clone_replace
+from aesara.graph.op import Op
+from aesara.graph.type import Type
 from aesara.printing import debugprint as dprint
 from aesara.printing import pp, pprint
 
