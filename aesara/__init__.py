@@ -14,7 +14,7 @@ and compile them with :func:`aesara.function`::
 
 __version__ = "0.1.0"
 
-from aesara import compile, graph, link, printing, scalar, tensor
+from aesara import compile, gradient, graph, link, printing, scalar, tensor
 from aesara.compile import (
     FunctionMaker,
     In,
@@ -29,6 +29,7 @@ from aesara.compile import (
 )
 from aesara.configdefaults import config
 from aesara.configparser import change_flags
+from aesara.gradient import Lop, Rop, grad, hessian, jacobian, subgraph_grad
 
 # The graph IR comes first: everything else builds on it.
 from aesara.graph.basic import Variable, clone_replace
@@ -47,9 +48,11 @@ def get_scalar_constant_value(v):
 
 __all__ = [
     "In",
+    "Lop",
     "Mode",
     "Op",
     "Out",
+    "Rop",
     "FunctionMaker",
     "ProfileStats",
     "Type",
@@ -61,7 +64,11 @@ __all__ = [
     "dprint",
     "function",
     "get_scalar_constant_value",
+    "grad",
+    "gradient",
     "graph",
+    "hessian",
+    "jacobian",
     "link",
     "pp",
     "pprint",
@@ -71,5 +78,6 @@ __all__ = [
     "printing",
     "scalar",
     "shared",
+    "subgraph_grad",
     "tensor",
 ]

@@ -1213,10 +1213,73 @@ def _is_dimshuffle(pstate, r) -> bool:
     return isinstance(node.op, DimShuffle)
 
 
+class SubtensorPrinter(Printer):
+    """Print indexing ops as NumPy indexing: ``x[1:3, ::2]``, ``x[i, idx]``."""
+
+    def _part(self, v, pstate) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, (int, np.integer)):
+            return str(int(v))
+        if isinstance(v, Constant):
+            data = v.data
+            if isinstance(data, slice):
+                return self._slice(data, pstate)
+            if data is None:
+                return "None"
+            return str(np.asarray(data).tolist())
+        owner = v.owner
+        if owner is not None and type(owner.op).__name__ == "ScalarFromTensor":
+            return self._part(owner.inputs[0], pstate)
+        if owner is not None and type(owner.op).__name__ == "MakeSlice":
+            parts = [
+                None if type(p.type).__name__ == "NoneTypeT" else p for p in owner.inputs
+            ]
+            return self._slice(slice(*parts), pstate)
+        return _process_with_precedence(pstate, v, -1000)
+
+    def _slice(self, s: slice, pstate) -> str:
+        text = f"{self._part(s.start, pstate)}:{self._part(s.stop, pstate)}"
+        if s.step is not None:
+            text += f":{self._part(s.step, pstate)}"
+        return text
+
+    def process(self, output, pstate):
+        if output in pstate.memo:
+            return pstate.memo[output]
+        node = _require_owner(output, "SubtensorPrinter")
+        from aesara.tensor.subtensor import indices_from_subtensor
+
+        op = node.op
+        idx_list = getattr(op, "idx_list", None)
+        if idx_list is not None:
+            entries = indices_from_subtensor(node.inputs[1:], idx_list)
+        else:
+            entries = tuple(node.inputs[1:])
+        parts = [
+            self._slice(e, pstate) if isinstance(e, slice) else self._part(e, pstate)
+            for e in entries
+        ]
+        inner = _process_with_precedence(pstate, node.inputs[0], 1000)
+        r = f"{inner}[{', '.join(parts)}]"
+        pstate.memo[output] = r
+        return r
+
+
+def _is_subtensor(pstate, r) -> bool:
+    node = getattr(r, "owner", None)
+    return node is not None and type(node.op).__name__ in (
+        "Subtensor",
+        "AdvancedSubtensor1",
+        "AdvancedSubtensor",
+    )
+
+
 pprint = PPrinter()
 pprint.assign(lambda pstate, r: True, default_printer)
 pprint.assign(_is_elementwise, _ElementwisePrinter())
 pprint.assign(_is_dimshuffle, DimShufflePrinter())
+pprint.assign(_is_subtensor, SubtensorPrinter())
 pp = pprint
 
 

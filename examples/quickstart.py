@@ -44,3 +44,20 @@ np.testing.assert_allclose(running_mean, [2.0, 2.0, 2.0])
 # 4. Look at what was compiled.
 print("\nThe compiled graph of the running-mean step:")
 debugprint(step)
+
+# 5. Gradients: fit a least-squares line by gradient descent.
+rng = np.random.default_rng(0)
+X_data = np.column_stack([np.ones(50), rng.normal(size=(50, 2))])
+y_data = X_data @ np.array([0.5, -1.0, 2.0]) + 0.1 * rng.normal(size=50)
+X = at.dmatrix("X")
+y = at.dvector("y")
+w = aesara.shared(np.zeros(3), name="w")
+mse = ((at.dot(X, w) - y) ** 2).mean()
+g_w = aesara.grad(mse, w)
+train = aesara.function([X, y], mse, updates=[(w, w - 0.3 * g_w)])
+for _ in range(300):
+    train(X_data, y_data)
+w_lstsq = np.linalg.lstsq(X_data, y_data, rcond=None)[0]
+print("\nleast squares by gradient descent:", w.get_value())
+print("numpy.linalg.lstsq:                ", w_lstsq)
+np.testing.assert_allclose(w.get_value(), w_lstsq, rtol=0, atol=1e-6)

@@ -4,19 +4,25 @@ A :class:`Mode` pairs a linker (``"py"``, ``"vm"``, ``"cvm"``... or a
 :class:`~aesara.link.basic.Linker`) with an optimizer (a rewrite-database
 query such as ``"fast_run"``, or an object with ``rewrite(fgraph)``).
 
-The rewrite database :data:`optdb` is, for now, a placeholder that applies
-no rewrite: the graph rewriting subsystem replaces it with its own database
-(``aesara.graph.rewriting.db``). Everything here only relies on
-``optdb.query(query) -> object with .rewrite(fgraph)``, so that swap needs
-no change in the compilation pipeline.
+The rewrite database :data:`optdb` is a :class:`SequenceDB` of stages
+(merging, ``canonicalize``, ``stabilize``, ``specialize``, in-place...);
+a mode's optimizer is a query selecting rewrites from it by tag.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Any
 
+from aesara.graph.destroyhandler import DestroyHandler
+from aesara.graph.rewriting.basic import GraphRewriter, MergeOptimizer
+from aesara.graph.rewriting.db import (
+    EquilibriumDB,
+    LocalGroupDB,
+    RewriteDatabaseQuery,
+    SequenceDB,
+    TopoDB,
+)
 from aesara.link.basic import Linker, PerformLinker
 from aesara.link.vm import VMLinker
 
@@ -31,6 +37,7 @@ __all__ = [
     "OPT_FAST_COMPILE",
     "OPT_FAST_RUN",
     "OPT_NONE",
+    "AddDestroyHandler",
     "get_default_mode",
     "get_mode",
     "optdb",
@@ -44,129 +51,120 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------
-# Rewrite-database placeholder (replaced by the graph rewriting subsystem)
+# The rewrite database
 # ---------------------------------------------------------------------------
 
-
-class _Query:
-    """Tags selecting rewrites from a database: ``include``, ``require``, ``exclude``.
-
-    Mirrors ``aesara.graph.rewriting.db.RewriteDatabaseQuery`` closely enough
-    for the modes to be written against it; the rewriting subsystem provides
-    the real class.
-    """
-
-    def __init__(
-        self,
-        include: Sequence[str],
-        require: Sequence[str] | None = None,
-        exclude: Sequence[str] | None = None,
-        subquery: dict | None = None,
-        position_cutoff: float = float("inf"),
-        extra_rewrites: Sequence | None = None,
-    ):
-        self.include = tuple(include)
-        self.require = tuple(require or ())
-        self.exclude = tuple(exclude or ())
-        self.subquery = dict(subquery or {})
-        self.position_cutoff = position_cutoff
-        self.extra_rewrites = list(extra_rewrites or [])
-        self.name = None
-
-    def _copy(self, **changes) -> _Query:
-        args = dict(
-            include=self.include,
-            require=self.require,
-            exclude=self.exclude,
-            subquery=self.subquery,
-            position_cutoff=self.position_cutoff,
-            extra_rewrites=self.extra_rewrites,
-        )
-        args.update(changes)
-        return type(self)(**args)
-
-    def including(self, *tags: str) -> _Query:
-        return self._copy(include=self.include + tags)
-
-    def excluding(self, *tags: str) -> _Query:
-        return self._copy(exclude=self.exclude + tags)
-
-    def requiring(self, *tags: str) -> _Query:
-        return self._copy(require=self.require + tags)
-
-    def register(self, *rewrites) -> _Query:
-        return self._copy(extra_rewrites=self.extra_rewrites + list(rewrites))
-
-    def __eq__(self, other):
-        return type(self) is type(other) and (
-            self.include,
-            self.require,
-            self.exclude,
-            self.position_cutoff,
-        ) == (other.include, other.require, other.exclude, other.position_cutoff)
-
-    def __hash__(self):
-        return hash((type(self), self.include, self.require, self.exclude))
-
-    def __str__(self):
-        return (
-            f"RewriteDatabaseQuery(include={self.include}, require={self.require}, "
-            f"exclude={self.exclude})"
-        )
-
-    __repr__ = __str__
+_Query = RewriteDatabaseQuery
 
 
-class _NoRewrites:
-    """A rewriter that leaves the graph unchanged (until rewrites exist)."""
+class AddDestroyHandler(GraphRewriter):
+    """Attach a :class:`DestroyHandler` (before the in-place rewrites run)."""
 
-    def __init__(self, query=None):
-        self.query = query
-
-    def rewrite(self, fgraph, *args, **kwargs):
+    def apply(self, fgraph):
         return None
 
-    def __call__(self, fgraph, *args, **kwargs):
-        return self.rewrite(fgraph)
-
-    def __str__(self):
-        return f"NoRewrites({self.query})"
+    def add_requirements(self, fgraph):
+        super().add_requirements(fgraph)
+        fgraph.attach_feature(DestroyHandler())
 
 
-class _PlaceholderOptDB:
-    """Stand-in for the rewrite database: records registrations, applies none.
+class AddFeatureOptimizer(GraphRewriter):
+    """Attach a feature to the graph."""
 
-    The graph rewriting subsystem replaces :data:`optdb` by a real
-    ``SequenceDB``; code calling ``optdb.register(...)`` and
-    ``optdb.query(...)`` keeps working unchanged.
-    """
+    def __init__(self, feature):
+        self.feature = feature
 
-    def __init__(self):
-        self.entries: dict[str, tuple[Any, tuple, dict]] = {}
+    def add_requirements(self, fgraph):
+        super().add_requirements(fgraph)
+        fgraph.attach_feature(self.feature)
 
-    def register(self, name: str, rewriter: Any, *tags: str, **kwargs) -> None:
-        if name in self.entries:
-            raise ValueError(f"A rewrite named {name!r} is already registered")
-        self.entries[name] = (rewriter, tags, kwargs)
-
-    def query(self, *tags, **kwargs) -> _NoRewrites:
-        q = tags[0] if len(tags) == 1 and isinstance(tags[0], _Query) else tags
-        return _NoRewrites(q)
-
-    def __contains__(self, name):
-        return name in self.entries
-
-    def __str__(self):
-        return "optdb(placeholder: no rewrites yet)"
+    def apply(self, fgraph):
+        return None
 
 
-try:  # The rewriting subsystem provides the real query class.
-    from aesara.graph.rewriting.db import RewriteDatabaseQuery
-except ImportError:
-    RewriteDatabaseQuery = _Query  # type: ignore[misc,assignment]
+class PrintCurrentFunctionGraph(GraphRewriter):
+    """Print the graph (a debugging aid selected by the ``print_fgraph`` tag)."""
 
-optdb = _PlaceholderOptDB()
-"""The rewrite database queried by the modes (a placeholder for now)."""
+    def __init__(self, header: str):
+        self.header = header
+
+    def apply(self, fgraph):
+        from aesara.printing import debugprint
+
+        print(f"{self.header}:")
+        debugprint(fgraph.outputs)
+
+
+optdb = SequenceDB()
+"""The rewrite database queried by the modes, in stages ordered by position."""
+
+optdb.register(
+    "merge1", MergeOptimizer(), "fast_run", "fast_compile", "merge", position=0
+)
+# Rewrites that only remove nodes (``register_useless``).
+local_useless = LocalGroupDB(apply_all_rewrites=True, profile=True)
+optdb.register(
+    "useless", TopoDB(local_useless), "fast_run", "fast_compile", position=0.6
+)
+optdb.register(
+    "merge1.1", MergeOptimizer(), "fast_run", "fast_compile", "merge", position=0.65
+)
+optdb.register(
+    "canonicalize",
+    EquilibriumDB(ignore_newtrees=False),
+    "fast_run",
+    "fast_compile",
+    "canonicalize_db",
+    position=1,
+)
+# Merging after each change keeps the canonical forms deduplicated.
+optdb["canonicalize"].register(
+    "merge", MergeOptimizer(), "fast_run", "fast_compile", cleanup=True
+)
+optdb.register(
+    "merge1.2", MergeOptimizer(), "fast_run", "fast_compile", "merge", position=1.2
+)
+optdb.register(
+    "Print1.21",
+    PrintCurrentFunctionGraph("Post-canonicalize"),
+    "print_fgraph",
+    position=1.21,
+)
+optdb.register("stabilize", EquilibriumDB(), "fast_run", position=1.5)
+optdb.register(
+    "Print1.51",
+    PrintCurrentFunctionGraph("Post-stabilize"),
+    "print_fgraph",
+    position=1.51,
+)
+optdb.register("specialize", EquilibriumDB(), "fast_run", "fast_compile_gpu", position=2)
+optdb.register(
+    "Print2.01",
+    PrintCurrentFunctionGraph("Post-specialize"),
+    "print_fgraph",
+    position=2.01,
+)
+optdb.register("uncanonicalize", EquilibriumDB(), "fast_run", position=3)
+optdb.register(
+    "specialize_device",
+    EquilibriumDB(),
+    "fast_compile",
+    "fast_run",
+    position=48.6,
+)
+optdb.register("merge2", MergeOptimizer(), "fast_run", "merge", position=49)
+optdb.register(
+    "add_destroy_handler", AddDestroyHandler(), "fast_run", "inplace", position=49.5
+)
+# In-place rewrites (registered by the tensor rewrites) run in this stage.
+optdb.register("inplace_db", SequenceDB(), "fast_run", "inplace", position=75)
+optdb.register("merge3", MergeOptimizer(), "fast_run", "merge", position=100)
+optdb.register(
+    "Print100.01",
+    PrintCurrentFunctionGraph("Final"),
+    "print_fgraph",
+    position=100.01,
+)
 
 OPT_NONE = RewriteDatabaseQuery(include=[], exclude=[])
 OPT_MERGE = RewriteDatabaseQuery(include=["merge"], exclude=[])

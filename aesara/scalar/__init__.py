@@ -21,3 +21,4 @@ from aesara.scalar.basic import abs as abs
 from aesara.scalar.basic import bool as bool
 from aesara.scalar.basic import complex as complex
 from aesara.scalar.basic import pow as pow
+from aesara.scalar.math import *  # special functions, as in Aesara

@@ -34,6 +34,52 @@ from aesara.tensor.basic import (
     zeros,
     zeros_like,
 )
+from aesara.tensor.basic import (  # joining and array construction
+    ARange,
+    AllocDiag,
+    Choose,
+    Default,
+    ExtractDiag,
+    Eye,
+    Join,
+    Nonzero,
+    Split,
+    Tri,
+    arange,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    atleast_Nd,
+    choose,
+    concatenate,
+    default,
+    diag,
+    diagonal,
+    expand_dims,
+    eye,
+    flatnonzero,
+    horizontal_stack,
+    identity_like,
+    join,
+    mgrid,
+    moveaxis,
+    nonzero,
+    nonzero_values,
+    ogrid,
+    roll,
+    split,
+    stack,
+    take_along_axis,
+    tile,
+    tri,
+    tril,
+    tril_indices,
+    tril_indices_from,
+    triu,
+    triu_indices,
+    triu_indices_from,
+    vertical_stack,
+)
 from aesara.tensor.exceptions import (
     AdvancedIndexingError,
     EmptyConstantError,
@@ -77,3 +123,12 @@ if _importlib_util.find_spec("aesara.tensor.elemwise") is not None:
     from aesara.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 if _importlib_util.find_spec("aesara.tensor.math") is not None:
     from aesara.tensor.math import *
+
+from aesara.tensor import subtensor  # noqa: E402
+from aesara.tensor.subtensor import inc_subtensor, set_subtensor, take  # noqa: E402
+
+from aesara.tensor import extra_ops  # noqa: E402
+from aesara.tensor.extra_ops import *  # noqa: E402, F403
+
+# Registers the tensor rewrites in aesara.compile.mode.optdb.
+import aesara.tensor.rewriting  # noqa: E402, F401

@@ -1188,3 +1188,14 @@ __all__ = [
     "swapaxes",
     "flatten",
 ]
+
+
+# Joining/splitting and array-construction ops live in their own modules;
+# Aesara exposes them from here. (``stack`` also lets ``as_tensor_variable``
+# turn lists of non-scalar variables into tensors.)
+from aesara.tensor._construct import *  # noqa: E402, F403
+from aesara.tensor._construct import __all__ as _construct_all  # noqa: E402
+from aesara.tensor._join import *  # noqa: E402, F403
+from aesara.tensor._join import __all__ as _join_all  # noqa: E402
+
+__all__ += _join_all + _construct_all

@@ -893,6 +893,15 @@ class Elemwise(Op):
 
     def R_op(self, inputs, eval_points):
         outs = self(*inputs, return_list=True)
+        if any(
+            v.type.dtype.startswith("complex")
+            for v in (*inputs, *outs, *eval_points)
+            if v is not None
+        ):
+            # The product below uses the reverse-mode derivative, which for
+            # complex values is conjugated or real-projected: let
+            # aesara.gradient.Rop use its generic forward rule instead.
+            raise NotImplementedError(f"{self}: no R_op for complex values")
         rval = []
         for idx, out in enumerate(outs):
             ograds = [_zeros_like(o) for o in outs]

@@ -1266,3 +1266,13 @@ def __getattr__(name: str):
         warnings.warn(msg, DeprecationWarning, stacklevel=2)
         return globals()[target]
     raise AttributeError(f"module {__name__} has no attribute {name}")
+
+
+# Special functions and products live in their own modules (split by topic)
+# and are part of this module's namespace, as in Aesara.
+from aesara.tensor._math_special import *  # noqa: E402, F403
+from aesara.tensor._math_special import __all__ as _special_all  # noqa: E402
+from aesara.tensor._products import *  # noqa: E402, F403
+from aesara.tensor._products import __all__ as _products_all  # noqa: E402
+
+__all__ += _special_all + _products_all

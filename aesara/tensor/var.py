@@ -282,7 +282,7 @@ class _tensor_py_operators:
 
         def as_index(a):
             if (isinstance(a, (list, tuple)) and len(a) == 0) or (
-                isinstance(a, np.ndarray) and a.size == 0
+                isinstance(a, np.ndarray) and a.size == 0 and a.dtype != bool
             ):
                 a = np.array(a, dtype="int64")
             return as_index_constant(a)
@@ -302,6 +302,23 @@ class _tensor_py_operators:
                 advanced = True
                 break
         if advanced:
+            from aesara.tensor.subtensor import advanced_subtensor1
+
+            first = args[0]
+            if (
+                isinstance(first, Variable)
+                and getattr(first.type, "ndim", None) == 1
+                and first.type.dtype != "bool"
+                and all(
+                    isinstance(a, slice)
+                    and a.start is None
+                    and a.stop is None
+                    and a.step is None
+                    for a in args[1:]
+                )
+            ):
+                # One integer vector on the first axis: the specialised op.
+                return advanced_subtensor1(self, first)
             return advanced_subtensor(self, *args)
 
         if any(is_newaxis(a) for a in args):
@@ -336,9 +353,16 @@ class _tensor_py_operators:
 
     def __setitem__(self, key, value):
         raise TypeError(
-            "TensorVariable does not support item assignment. Use the output of "
-            "`x[idx].set(value)` or `x[idx].inc(value)` (or aesara.tensor.set_subtensor) instead."
+            "TensorVariable does not support item assignment. Use "
+            "aesara.tensor.subtensor.set_subtensor(x[idx], value) (or inc_subtensor, or "
+            "the output of `x[idx].set(value)` / `x[idx].inc(value)`) instead."
         )
+
+    def take(self, indices, axis=None, mode="raise"):
+        """Elements at ``indices`` along ``axis``; see ``aesara.tensor.subtensor.take``."""
+        from aesara.tensor.subtensor import take
+
+        return take(self, indices, axis, mode)
 
     def set(self, y, **kwargs):
         """Return a copy of the indexed tensor this is a view of, with this part set to ``y``."""

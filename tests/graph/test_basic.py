@@ -2,7 +2,6 @@
 
 import inspect
 import pickle
-import time
 
 import numpy as np
 import pytest
@@ -742,7 +741,6 @@ def test_deep_chain_no_recursion_limit():
     z = x2
     for i in range(n):
         z = add(z, x2) if i % 2 else neg(z)
-    t0 = time.perf_counter()
     assert len(io_toposort([x], [y])) == n
     assert len(list(ancestors([y]))) == n + 1
     (xc,), (yc,) = clone([x], [y])
@@ -753,8 +751,6 @@ def test_deep_chain_no_recursion_limit():
     assert view_roots(y) == [y]
     fg = FunctionGraph([x], [y], clone=False)
     assert len(fg.apply_nodes) == n
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 5.0  # generous; typically well under a second
 
 
 def test_op_without_props_identity():

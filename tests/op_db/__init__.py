@@ -80,7 +80,12 @@ class OpInfo:
     errors
         Inputs that must raise.
     differentiable
-        Whether gradient checks apply (which input positions: ``grad_inputs``).
+        Whether gradient checks apply (which input positions: ``grad_inputs``,
+        default every floating-point input).
+    grad_samples
+        ``grad_samples(rng)`` returns samples for the gradient checks, at
+        points where the op is differentiable; by default the regular samples
+        with finite, moderate float64 values are used.
     rtol, atol
         Tolerances for comparing with ``ref`` (``None``: by dtype).
     check_dtype
@@ -96,6 +101,7 @@ class OpInfo:
     errors: Sequence[ErrorSample] = ()
     differentiable: bool = False
     grad_inputs: Sequence[int] | None = None
+    grad_samples: Callable[[np.random.Generator], Sequence[Sample]] | None = None
     rtol: float | None = None
     atol: float | None = None
     check_dtype: bool = True

@@ -118,6 +118,7 @@ register(
 register(
     OpInfo(
         name="make_vector",
+        differentiable=True,
         build=lambda a, b, c: atb.MakeVector("float64")(a, b, c),
         ref=lambda a, b, c: np.array([a, b, c], dtype="float64"),
         samples=lambda rng: [
@@ -156,6 +157,7 @@ register(
 register(
     OpInfo(
         name="tensor_scalar_roundtrip",
+        differentiable=True,
         build=lambda x: atb.tensor_from_scalar(atb.scalar_from_tensor(x)),
         ref=lambda x: np.asarray(x),
         samples=lambda rng: [

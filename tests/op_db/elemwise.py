@@ -291,8 +291,22 @@ _BINARY = [
     _Spec("logaddexp", np.logaddexp, (R, R), F, True),
     # smallest/largest pick with comparisons, so NaN handling differs from
     # np.minimum/np.maximum: no extreme values.
-    _Spec("smallest", np.minimum, (R, R), ("float64", "int64"), extremes=False),
-    _Spec("largest", np.maximum, (R, R), ("float64", "int64"), extremes=False),
+    _Spec(
+        "smallest",
+        np.minimum,
+        (R, R),
+        ("float64", "int64"),
+        differentiable=True,
+        extremes=False,
+    ),
+    _Spec(
+        "largest",
+        np.maximum,
+        (R, R),
+        ("float64", "int64"),
+        differentiable=True,
+        extremes=False,
+    ),
     _Spec("ceil_intdiv", lambda a, b: -(-a // b), (R, NZ), ("int64",)),
     _Spec(
         "divmod",

@@ -141,6 +141,7 @@ register(
 register(
     OpInfo(
         name="reshape_symbolic",
+        differentiable=True,
         build=lambda x, a, b: reshape(x, [a, b]),
         ref=lambda x, a, b: np.reshape(x, (int(a), int(b))),
         samples=lambda rng: [
@@ -212,6 +213,7 @@ register(
 register(
     OpInfo(
         name="unbroadcast",
+        differentiable=True,
         build=lambda x, axes: unbroadcast(x, *axes),
         ref=lambda x, axes: x,
         samples=lambda rng: [
@@ -234,6 +236,7 @@ register(
 register(
     OpInfo(
         name="specify_broadcastable",
+        differentiable=True,
         build=lambda x, axes: specify_broadcastable(x, *axes),
         ref=lambda x, axes: x,
         samples=lambda rng: [
@@ -275,6 +278,7 @@ def _pad_samples(rng, key, values):
 register(
     OpInfo(
         name="shape_padleft",
+        differentiable=True,
         build=lambda x, n_ones: shape_padleft(x, n_ones),
         ref=lambda x, n_ones: np.reshape(x, (1,) * n_ones + np.shape(x)),
         samples=lambda rng: _pad_samples(rng, "n_ones", (1, 2, 0)),
@@ -285,6 +289,7 @@ register(
 register(
     OpInfo(
         name="shape_padright",
+        differentiable=True,
         build=lambda x, n_ones: shape_padright(x, n_ones),
         ref=lambda x, n_ones: np.reshape(x, np.shape(x) + (1,) * n_ones),
         samples=lambda rng: _pad_samples(rng, "n_ones", (2, 1, 3)),
@@ -295,6 +300,7 @@ register(
 register(
     OpInfo(
         name="shape_padaxis",
+        differentiable=True,
         build=lambda x, axis: shape_padaxis(x, axis),
         ref=lambda x, axis: np.expand_dims(x, axis),
         samples=lambda rng: _pad_samples(rng, "axis", (0, -1, 1)),

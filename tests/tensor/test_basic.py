@@ -129,8 +129,14 @@ class TestAsTensorVariable:
         # Constants inside sequences are unwrapped.
         k = as_tensor_variable([constant(1.5), 2.5])
         assert isinstance(k, TensorConstant)
-        with pytest.raises(NotImplementedError, match="stack"):
-            as_tensor_variable([dvector(), dvector()])
+        # Non-scalar variables are stacked along a new leading axis.
+        x, y = dvector(), dvector()
+        s = as_tensor_variable([x, y])
+        assert s.type.ndim == 2 and s.type.shape[0] == 2
+        np.testing.assert_array_equal(
+            s.eval({x: np.array([1.0, 2.0]), y: np.array([3.0, 4.0])}),
+            [[1.0, 2.0], [3.0, 4.0]],
+        )
 
     def test_scalar_variable(self):
         import aesara.scalar.basic as aes

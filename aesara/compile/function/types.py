@@ -6,20 +6,22 @@ from __future__ import annotations
 import copy as copy_module
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from aesara.compile.io import In, SymbolicInput, SymbolicOutput
 from aesara.compile.ops import deep_copy_op, view_op
 from aesara.graph.basic import Constant, Variable, ancestors, graph_inputs
-from aesara.graph.features import PreserveVariableAttributes
+from aesara.graph.features import Feature, PreserveVariableAttributes
 from aesara.graph.fg import FunctionGraph
+from aesara.graph.utils import InconsistencyError
 from aesara.link.basic import Container
 
 __all__ = [
     "Function",
     "FunctionMaker",
+    "Supervisor",
     "UnusedInputError",
     "alias_root",
     "infer_reuse_pattern",
@@ -186,8 +188,47 @@ def std_fgraph(
                 break
             fgraph.attach_feature(DestroyHandler())
             break
+    # Inputs the caller did not declare mutable must never be overwritten by
+    # in-place rewrites (those the user's own graph destroys are accepted).
+    has_destroyers = getattr(fgraph, "has_destroyers", None)
+    fgraph.attach_feature(
+        Supervisor(
+            inp
+            for spec, inp in zip(input_specs, fgraph.inputs)
+            if not (
+                getattr(spec, "mutable", False)
+                or (has_destroyers is not None and has_destroyers([inp]))
+            )
+        )
+    )
     fgraph.attach_feature(PreserveVariableAttributes())
     return fgraph, [SymbolicOutput(u) for u in updates]
+
+
+class Supervisor(Feature):
+    """Rejects changes that would overwrite protected variables.
+
+    The protected variables (the inputs not declared mutable) and the graph's
+    outputs must not be destroyed by in-place operations.
+    """
+
+    def __init__(self, protected: Iterable[Variable]):
+        self.protected = list(protected)
+
+    def clone(self):
+        return type(self)(self.protected)
+
+    def validate(self, fgraph) -> bool:
+        destroyers = getattr(fgraph, "destroyers", None)
+        if destroyers is None:
+            return True
+        for r in self.protected + list(fgraph.outputs):
+            if destroyers(r):
+                raise InconsistencyError(
+                    f"Trying to destroy a protected variable: {r} (an input not "
+                    "declared mutable, or an output of the graph)"
+                )
+        return True
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,3 @@
+"""Tensor graph rewrites, registered in :data:`aesara.compile.mode.optdb` on import."""
+
+import aesara.tensor.rewriting.basic
