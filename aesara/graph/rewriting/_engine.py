@@ -180,17 +180,13 @@ class MergeFeature(Feature):
             if entry is None:
                 entry = hashes[id(op)] = (op, hash(op))
             h_op = entry[1]
+            # Output types only take part in the comparison, not the hash:
+            # they are new objects for most nodes, so caching would not help.
             types = tuple(o.type for o in node.outputs)
-            h_types = 0
-            for t in types:
-                entry = hashes.get(id(t))
-                if entry is None:
-                    entry = hashes[id(t)] = (t, hash(t))
-                h_types = h_types * 1000003 ^ entry[1]
-        except TypeError:  # an unhashable op or type: never merged
+        except TypeError:  # an unhashable op: never merged
             return
         inputs = tuple(node.inputs)
-        key = _NodeKey(op, inputs, types, hash((h_op, h_types, *map(id, inputs))))
+        key = _NodeKey(op, inputs, types, hash((h_op, *map(id, inputs))))
         self.key_of_node[node] = key
         existing = self.node_by_key.get(key)
         if existing is None or existing not in fgraph.apply_nodes:
@@ -480,16 +476,9 @@ def _op_filter(node_rewriter):
         return None
     tracker = OpToRewriterTracker()
     tracker.add_tracker(node_rewriter)
-    cache: dict = {}
 
     def accepts(op):
-        try:
-            res = cache.get(op)
-        except TypeError:
-            return bool(tracker.get_trackers(op))
-        if res is None:
-            res = cache[op] = bool(tracker.get_trackers(op))
-        return res
+        return bool(tracker.get_trackers(op))
 
     return accepts
 

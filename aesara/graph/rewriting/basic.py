@@ -457,11 +457,13 @@ class OpToRewriterTracker:
         self.untracked_rewrites: list = []
         self._order: dict = {}
         self._type_cache: dict[type, list] = {}
+        self._op_cache: dict[int, tuple] = {}
 
     def add_tracker(self, rw: NodeRewriter) -> None:
         """Register ``rw`` under the ops it tracks."""
         self._order.setdefault(rw, len(self._order))
         self._type_cache.clear()
+        self._op_cache.clear()
         tracks = rw.tracks()
         if tracks is None:
             self.untracked_rewrites.append(rw)
@@ -483,15 +485,28 @@ class OpToRewriterTracker:
 
     def get_trackers(self, op: Op) -> list:
         """The rewriters applying to ``op``, in registration order."""
-        try:
-            inst = self.tracked_instances.get(op, ())
-        except TypeError:  # unhashable op
-            inst = ()
+        # Cached by identity: hashing an op goes through its props, which
+        # costs more than the rest of this lookup.
+        cache = self._op_cache
+        entry = cache.get(id(op))
+        if entry is not None and entry[0] is op:
+            return entry[1]
+        inst: Any = ()
+        if self.tracked_instances:
+            try:
+                inst = self.tracked_instances.get(op, ())
+            except TypeError:  # unhashable op
+                inst = ()
         by_type = self._by_type(type(op))
         if not inst and not by_type:
-            return self.untracked_rewrites
-        found = dict.fromkeys([*self.untracked_rewrites, *by_type, *inst])
-        return sorted(found, key=self._order.__getitem__)
+            res = self.untracked_rewrites
+        else:
+            found = dict.fromkeys([*self.untracked_rewrites, *by_type, *inst])
+            res = sorted(found, key=self._order.__getitem__)
+        if len(cache) > 4096:
+            cache.clear()
+        cache[id(op)] = (op, res)
+        return res
 
     def get_rewriters(self) -> list:
         return list(self._order)
