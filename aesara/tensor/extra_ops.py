@@ -312,7 +312,7 @@ class BinCount(Op):
                     f"bincount: weights (length {w.type.shape[0]}) and x (length "
                     f"{x.type.shape[0]}) must have the same length"
                 )
-            dtype = w.type.dtype if w.type.dtype in float_dtypes + complex_dtypes else "float64"
+            dtype = w.type.dtype if w.type.dtype in (*float_dtypes, *complex_dtypes) else "float64"
             ins.append(w)
         return Apply(self, ins, [TensorType(dtype, (None,))()])
 
@@ -337,12 +337,9 @@ class BinCount(Op):
 
     def infer_shape(self, fgraph, node, input_shapes):
         atm = _math()
-        x = node.inputs[0]
-        n = switch(
-            atm.gt(input_shapes[0][0], 0),
-            cast(atm.max(x), "int64") + 1,
-            0,
-        )
+        # One more than the largest value (0 for an empty input).
+        padded = join(0, cast(node.inputs[0], "int64"), constant(np.array([-1])))
+        n = cast(atm.max(padded), "int64") + 1
         if self.minlength is not None:
             n = atm.maximum(n, self.minlength)
         return [(n,)]
@@ -487,8 +484,9 @@ class RepeatOp(Op):
             if data is not None:
                 if np.any(data < 0):
                     raise ValueError("repeat: repeats may not contain negative values")
-                out_n = int(data.sum()) if rlen != 1 or n is None else None
-                if rlen == 1 and n is not None:
+                if len(data) != 1:
+                    out_n = int(data.sum())
+                elif n is not None:
                     out_n = n * int(data[0])
         shape[ax] = out_n
         return Apply(self, [x, repeats], [TensorType(x.type.dtype, tuple(shape))()])
@@ -503,7 +501,7 @@ class RepeatOp(Op):
     def infer_shape(self, fgraph, node, input_shapes):
         atm = _math()
         x, repeats = node.inputs
-        (shp,) = input_shapes
+        shp = input_shapes[0]
         if self.axis is None:
             n = _num_elements(shp)
             out = [None]
@@ -1110,9 +1108,10 @@ def _spaced(start, stop, num, endpoint, dtype, axis, what, transform=None):
     start = as_tensor_variable(start)
     stop = as_tensor_variable(stop)
     calc = np.result_type(start.type.dtype, stop.type.dtype, np.float16).name
-    if calc not in float_dtypes + complex_dtypes:
+    if calc not in (*float_dtypes, *complex_dtypes):
         calc = "float64"
-    if start.type.dtype in integer_dtypes + ("bool",) and stop.type.dtype in integer_dtypes + ("bool",):
+    discrete = (*integer_dtypes, "bool")
+    if start.type.dtype in discrete and stop.type.dtype in discrete:
         calc = "float64"
     start = cast(start, calc)
     stop = cast(stop, calc)
@@ -1304,7 +1303,8 @@ class CpuContiguous(Op):
         return Apply(self, [x], [x.type()])
 
     def perform(self, node, inputs, output_storage, params=None):
-        output_storage[0][0] = np.ascontiguousarray(inputs[0])
+        x = inputs[0]
+        output_storage[0][0] = x if x.flags.c_contiguous else np.array(x, order="C")
 
     def infer_shape(self, fgraph, node, input_shapes):
         return [input_shapes[0]]
