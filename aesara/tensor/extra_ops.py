@@ -177,7 +177,11 @@ class CumOp(Op):
             g = _reverse_cumsum(gz, axis)
         else:
             fx = outputs[0]
-            g = _reverse_cumsum(fx * gz, axis) / (x.flatten() if self.axis is None else x)
+            xx = x.flatten() if self.axis is None else x
+            if x.type.dtype in complex_dtypes:
+                # Holomorphic: the gradient uses the conjugate Jacobian.
+                fx, xx = _math().conj(fx), _math().conj(xx)
+            g = _reverse_cumsum(fx * gz, axis) / xx
         if self.axis is None:
             from aesara.tensor.shape import shape
 
@@ -396,7 +400,7 @@ def squeeze(x: Any, axis: Any = None) -> TensorVariable:
     axes must have size 1: a static size other than 1 is a ``ValueError``
     when the graph is built, an unknown size is checked when it runs.
     """
-    from aesara.tensor.shape import specify_broadcastable
+    from aesara.tensor.shape import specify_shape
 
     x = as_tensor_variable(x)
     if axis is None:
@@ -410,9 +414,11 @@ def squeeze(x: Any, axis: Any = None) -> TensorVariable:
                 raise ValueError(
                     f"squeeze: cannot select axis {a}: its size is {s}, not 1 (type {x.type})"
                 )
-        unknown = [a for a in axes if x.type.shape[a] is None]
-        if unknown:
-            x = specify_broadcastable(x, *unknown)
+        if any(x.type.shape[a] is None for a in axes):
+            # Checked when the graph runs.
+            x = specify_shape(
+                x, [1 if d in axes else None for d in range(x.type.ndim)]
+            )
     if not axes:
         return x
     return x.dimshuffle([d for d in range(x.type.ndim) if d not in axes])

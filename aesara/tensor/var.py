@@ -491,6 +491,64 @@ class _tensor_py_operators:
         return _basic().swapaxes(self, axis1, axis2)
 
     # ------------------------------------------------------------------
+    # Array functions (aesara.tensor.basic / aesara.tensor.extra_ops)
+    # ------------------------------------------------------------------
+
+    def repeat(self, repeats, axis=None):
+        """Repeat elements; see ``aesara.tensor.extra_ops.repeat``."""
+        from aesara.tensor.extra_ops import repeat
+
+        return repeat(self, repeats, axis)
+
+    def cumsum(self, axis=None):
+        """Cumulative sum; see ``aesara.tensor.extra_ops.cumsum``."""
+        from aesara.tensor.extra_ops import cumsum
+
+        return cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        """Cumulative product; see ``aesara.tensor.extra_ops.cumprod``."""
+        from aesara.tensor.extra_ops import cumprod
+
+        return cumprod(self, axis)
+
+    def compress(self, condition, axis=None):
+        """Slices where ``condition`` holds; see ``aesara.tensor.extra_ops.compress``."""
+        from aesara.tensor.extra_ops import compress
+
+        return compress(condition, self, axis)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        """Insertion positions of ``v``; see ``aesara.tensor.extra_ops.searchsorted``."""
+        from aesara.tensor.extra_ops import searchsorted
+
+        return searchsorted(self, v, side, sorter)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        """A diagonal; see ``aesara.tensor.basic.diagonal``."""
+        return _basic().diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        """Sum of a diagonal; see ``aesara.tensor.basic.trace``."""
+        return _basic().trace(self, offset, axis1, axis2)
+
+    def nonzero(self, return_matrix=False):
+        """Indices of the non-zero elements; see ``aesara.tensor.basic.nonzero``."""
+        return _basic().nonzero(self, return_matrix=return_matrix)
+
+    def nonzero_values(self):
+        """The non-zero elements, flattened; see ``aesara.tensor.basic.nonzero_values``."""
+        return _basic().nonzero_values(self)
+
+    def choose(self, choices, mode="raise"):
+        """Select from ``choices`` by this index tensor; see ``aesara.tensor.basic.choose``."""
+        return _basic().choose(self, choices, mode=mode)
+
+    def ptp(self, axis=None):
+        """Range (maximum - minimum) along ``axis``."""
+        return _math_fn("ptp")(self, axis)
+
+    # ------------------------------------------------------------------
     # Reductions
     # ------------------------------------------------------------------
 
