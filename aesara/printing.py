@@ -1233,7 +1233,8 @@ class SubtensorPrinter(Printer):
             return self._part(owner.inputs[0], pstate)
         if owner is not None and type(owner.op).__name__ == "MakeSlice":
             parts = [
-                None if type(p.type).__name__ == "NoneTypeT" else p for p in owner.inputs
+                None if type(p.type).__name__ == "NoneTypeT" else p
+                for p in owner.inputs
             ]
             return self._slice(slice(*parts), pstate)
         return _process_with_precedence(pstate, v, -1000)

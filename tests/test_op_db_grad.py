@@ -96,18 +96,9 @@ def _spread(n: int, k: int) -> set[int]:
     return {round(i * (n - 1) / (k - 1)) for i in range(k)} if k > 1 else {0}
 
 
-# Gradient bugs found by this runner in ops still being written by others:
-# expected to fail until fixed there (non-strict, so a fix shows as XPASS).
-_KNOWN_FAILURES = {
-    "concatenate-complex": (
-        "Join.L_op casts the complex output gradient to a real input's dtype "
-        "instead of taking its real part (aesara/tensor/_join.py)"
-    ),
-    "nonzero_values-0": (
-        "the sample has zeros, so finite differences change the output's "
-        "length; the entry needs grad_samples without zeros"
-    ),
-}
+# Cases with a known, reported gradient bug: {case_id: reason}. Marked xfail
+# (non-strict) so that a fix shows up as XPASS.
+_KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _grad_cases(n_fast: int):

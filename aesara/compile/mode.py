@@ -137,7 +137,9 @@ optdb.register(
     "print_fgraph",
     position=1.51,
 )
-optdb.register("specialize", EquilibriumDB(), "fast_run", "fast_compile_gpu", position=2)
+optdb.register(
+    "specialize", EquilibriumDB(), "fast_run", "fast_compile_gpu", position=2
+)
 optdb.register(
     "Print2.01",
     PrintCurrentFunctionGraph("Post-specialize"),

@@ -90,7 +90,9 @@ class _MatrixFromSizes(Op):
     def perform(self, node, inputs, output_storage, params=None):
         n, m, k = (int(v) for v in inputs)
         if n < 0 or m < 0:
-            raise ValueError(f"{self._what}: sizes must be non-negative, got ({n}, {m})")
+            raise ValueError(
+                f"{self._what}: sizes must be non-negative, got ({n}, {m})"
+            )
         output_storage[0][0] = type(self)._np_fn(n, m, k, dtype=self.dtype)
 
     def infer_shape(self, fgraph, node, input_shapes):
@@ -132,7 +134,9 @@ def identity_like(x: Any, dtype: Any = None) -> TensorVariable:
     x = as_tensor_variable(x)
     if x.type.ndim != 2:
         raise ValueError(f"identity_like: expected a matrix, got {x.type}")
-    return eye(shape_i(x, 0), shape_i(x, 1), 0, x.type.dtype if dtype is None else dtype)
+    return eye(
+        shape_i(x, 0), shape_i(x, 1), 0, x.type.dtype if dtype is None else dtype
+    )
 
 
 def tri(N: Any, M: Any = None, k: Any = 0, dtype: Any = None) -> TensorVariable:
@@ -188,7 +192,9 @@ def _matrix_sizes(a: Any, what: str):
 
     a = as_tensor_variable(a)
     if a.type.ndim != 2:
-        raise ValueError(f"{what}: the input array must be two-dimensional, got {a.type}")
+        raise ValueError(
+            f"{what}: the input array must be two-dimensional, got {a.type}"
+        )
     return shape_i(a, 0), shape_i(a, 1)
 
 
@@ -227,9 +233,7 @@ class ARange(Op):
                 raise TypeError(f"arange: {name} cannot be complex, got {v.type}")
             ins.append(v)
         length = None
-        consts = [
-            v.data if isinstance(v, Constant) else None for v in ins
-        ]
+        consts = [v.data if isinstance(v, Constant) else None for v in ins]
         if all(c is not None for c in consts):
             if consts[2] == 0:
                 raise ValueError("arange: step must not be zero")
@@ -274,7 +278,9 @@ class ARange(Op):
         return [g_start, disconnected(), g_step]
 
 
-def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> TensorVariable:
+def arange(
+    start: Any, stop: Any = None, step: Any = 1, dtype: Any = None
+) -> TensorVariable:
     """Evenly spaced values in ``[start, stop)`` (``numpy.arange``).
 
     With one argument it is ``stop`` (``start`` is 0). Without ``dtype`` the
@@ -325,7 +331,11 @@ class _NdGrid:
                     "use linspace"
                 )
         ranges = [
-            arange(0 if sl.start is None else sl.start, sl.stop, 1 if sl.step is None else sl.step)
+            arange(
+                0 if sl.start is None else sl.start,
+                sl.stop,
+                1 if sl.step is None else sl.step,
+            )
             for sl in keys
         ]
         ndim = len(ranges)
@@ -366,7 +376,9 @@ class ExtractDiag(Op):
 
     __props__ = ("offset", "axis1", "axis2", "view")
 
-    def __init__(self, offset: int = 0, axis1: int = 0, axis2: int = 1, view: bool = False):
+    def __init__(
+        self, offset: int = 0, axis1: int = 0, axis2: int = 1, view: bool = False
+    ):
         self.offset = int(offset)
         self.axis1 = int(axis1)
         self.axis2 = int(axis2)
@@ -410,7 +422,9 @@ class ExtractDiag(Op):
         (x,) = inputs
         if x.type.dtype in discrete_dtypes:
             return [zero_grad_for(x)]
-        return [DiagonalScatter(self.offset, self.axis1, self.axis2)(x, output_grads[0])]
+        return [
+            DiagonalScatter(self.offset, self.axis1, self.axis2)(x, output_grads[0])
+        ]
 
     def R_op(self, inputs, eval_points):
         if eval_points[0] is None:
@@ -474,7 +488,9 @@ class AllocDiag(Op):
     def make_node(self, v):
         v = as_tensor_variable(v)
         if v.type.ndim < 1:
-            raise ValueError(f"AllocDiag needs an input with at least 1 dimension, got {v.type}")
+            raise ValueError(
+                f"AllocDiag needs an input with at least 1 dimension, got {v.type}"
+            )
         out_ndim = v.type.ndim + 1
         a1 = normalize_axis_arg(self.axis1, out_ndim, "AllocDiag: axis1")
         a2 = normalize_axis_arg(self.axis2, out_ndim, "AllocDiag: axis2")
@@ -523,7 +539,9 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> TensorV
     """The diagonal ``offset`` of ``a`` over ``(axis1, axis2)`` (``numpy.diagonal``)."""
     a = as_tensor_variable(a)
     if a.type.ndim < 2:
-        raise ValueError(f"diagonal: the input needs 2 or more dimensions, got {a.type}")
+        raise ValueError(
+            f"diagonal: the input needs 2 or more dimensions, got {a.type}"
+        )
     a1 = normalize_axis_arg(axis1, a.type.ndim, "diagonal: axis1")
     a2 = normalize_axis_arg(axis2, a.type.ndim, "diagonal: axis2")
     return ExtractDiag(offset, a1, a2)(a)
@@ -612,14 +630,18 @@ def nonzero_values(a: Any) -> TensorVariable:
 # ----------------------------------------------------------------------------
 
 
-def _broadcast_static(shapes: Sequence[Sequence[int | None]], what: str) -> list[int | None]:
+def _broadcast_static(
+    shapes: Sequence[Sequence[int | None]], what: str
+) -> list[int | None]:
     nd = max((len(s) for s in shapes), default=0)
     out = []
     for d in range(nd):
         sizes = [s[len(s) - nd + d] for s in shapes if len(s) - nd + d >= 0]
         known = {s for s in sizes if s is not None and s != 1}
         if len(known) > 1:
-            raise ValueError(f"{what}: shapes {list(shapes)} cannot be broadcast together")
+            raise ValueError(
+                f"{what}: shapes {list(shapes)} cannot be broadcast together"
+            )
         if known:
             out.append(known.pop())
         elif any(s is None for s in sizes):
@@ -693,7 +715,10 @@ class TakeAlongAxis(Op):
         arr, idx = inputs
         if arr.type.dtype in discrete_dtypes:
             return [zero_grad_for(arr), disconnected()]
-        return [ScatterAddAlongAxis(self.axis)(arr, idx, output_grads[0]), disconnected()]
+        return [
+            ScatterAddAlongAxis(self.axis)(arr, idx, output_grads[0]),
+            disconnected(),
+        ]
 
 
 class ScatterAddAlongAxis(Op):
@@ -708,7 +733,11 @@ class ScatterAddAlongAxis(Op):
 
     def make_node(self, like, indices, values):
         like, indices, values = (as_tensor_variable(v) for v in (like, indices, values))
-        return Apply(self, [like, indices, values], [TensorType(values.type.dtype, like.type.shape)()])
+        return Apply(
+            self,
+            [like, indices, values],
+            [TensorType(values.type.dtype, like.type.shape)()],
+        )
 
     def perform(self, node, inputs, output_storage, params=None):
         like, idx, values = inputs
@@ -721,7 +750,9 @@ class ScatterAddAlongAxis(Op):
         grids[ax] = idx
         np.add.at(out, tuple(grids), values)
         # Sum over dimensions that ``like`` broadcast.
-        red = tuple(d for d in range(like.ndim) if like.shape[d] == 1 and out.shape[d] != 1)
+        red = tuple(
+            d for d in range(like.ndim) if like.shape[d] == 1 and out.shape[d] != 1
+        )
         if red:
             out = out.sum(axis=red, keepdims=True)
         output_storage[0][0] = out.reshape(like.shape)
@@ -734,7 +765,11 @@ class ScatterAddAlongAxis(Op):
 
     def L_op(self, inputs, outputs, output_grads):
         like, idx, values = inputs
-        return [disconnected(), disconnected(), TakeAlongAxis(self.axis)(output_grads[0], idx)]
+        return [
+            disconnected(),
+            disconnected(),
+            TakeAlongAxis(self.axis)(output_grads[0], idx),
+        ]
 
 
 def take_along_axis(arr: Any, indices: Any, axis: int | None) -> TensorVariable:
@@ -762,18 +797,24 @@ class Choose(Op):
 
     def __init__(self, mode: str = "raise"):
         if mode not in ("raise", "wrap", "clip"):
-            raise ValueError(f"choose: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+            raise ValueError(
+                f"choose: mode must be 'raise', 'wrap' or 'clip', got {mode!r}"
+            )
         self.mode = mode
 
     def make_node(self, a, choices):
         a = as_tensor_variable(a)
         choices = as_tensor_variable(choices)
         if a.type.dtype not in integer_dtypes:
-            raise TypeError(f"choose: the index array a must be integer, got {a.type.dtype}")
+            raise TypeError(
+                f"choose: the index array a must be integer, got {a.type.dtype}"
+            )
         if choices.type.ndim == 0:
             raise ValueError("choose: choices must have at least one dimension")
         shape = _broadcast_static([a.type.shape, choices.type.shape[1:]], "choose")
-        return Apply(self, [a, choices], [TensorType(choices.type.dtype, tuple(shape))()])
+        return Apply(
+            self, [a, choices], [TensorType(choices.type.dtype, tuple(shape))()]
+        )
 
     def perform(self, node, inputs, output_storage, params=None):
         a, choices = inputs

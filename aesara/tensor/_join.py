@@ -379,9 +379,7 @@ class Split(Op):
         except ValueError:
             n = None
         if n is not None and n != self.len_splits:
-            raise ValueError(
-                f"Split: expected {self.len_splits} split sizes, got {n}"
-            )
+            raise ValueError(f"Split: expected {self.len_splits} split sizes, got {n}")
         static_axis = const_int(axis)
         sizes: list[int | None] = [None] * self.len_splits
         if static_axis is not None:
@@ -395,7 +393,9 @@ class Split(Op):
                 pass
             known = [s for s in sizes if s is not None]
             if any(s < 0 for s in known):
-                raise ValueError(f"Split: split sizes must be non-negative, got {sizes}")
+                raise ValueError(
+                    f"Split: split sizes must be non-negative, got {sizes}"
+                )
             total = x.type.shape[static_axis]
             if None not in sizes and total is not None and sum(sizes) != total:
                 raise ValueError(
@@ -614,7 +614,9 @@ def tile(x: Any, reps: Any, ndim: int | None = None) -> TensorVariable:
             reps = [reps]
         else:
             if reps.type.ndim != 1 or reps.type.dtype not in integer_dtypes:
-                raise TypeError(f"tile: reps must be an integer vector, got {reps.type}")
+                raise TypeError(
+                    f"tile: reps must be an integer vector, got {reps.type}"
+                )
             from aesara.tensor.basic import _unpack_vector
 
             try:

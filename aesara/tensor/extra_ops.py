@@ -259,7 +259,9 @@ class Diff(Op):
             return [zero_grad_for(x)]
         ax = self.axis % x.type.ndim
         # The adjoint of n differences: (-1)^n * diff(g padded with n zeros on each side).
-        pad_shape = [self.n if d == ax else _shape_i(gz, d) for d in range(gz.type.ndim)]
+        pad_shape = [
+            self.n if d == ax else _shape_i(gz, d) for d in range(gz.type.ndim)
+        ]
         zeros = alloc(constant(0, dtype=gz.type.dtype), *pad_shape)
         padded = join(ax, zeros, gz, zeros)
         g = Diff(self.n, ax)(padded)
@@ -311,12 +313,19 @@ class BinCount(Op):
             w = as_tensor_variable(w)
             if w.type.ndim != 1:
                 raise ValueError(f"bincount: weights must be 1-d, got {w.type}")
-            if None not in (w.type.shape[0], x.type.shape[0]) and w.type.shape[0] != x.type.shape[0]:
+            if (
+                None not in (w.type.shape[0], x.type.shape[0])
+                and w.type.shape[0] != x.type.shape[0]
+            ):
                 raise ValueError(
                     f"bincount: weights (length {w.type.shape[0]}) and x (length "
                     f"{x.type.shape[0]}) must have the same length"
                 )
-            dtype = w.type.dtype if w.type.dtype in (*float_dtypes, *complex_dtypes) else "float64"
+            dtype = (
+                w.type.dtype
+                if w.type.dtype in (*float_dtypes, *complex_dtypes)
+                else "float64"
+            )
             ins.append(w)
         return Apply(self, ins, [TensorType(dtype, (None,))()])
 
@@ -362,7 +371,10 @@ class BinCount(Op):
 
 
 def bincount(
-    x: Any, weights: Any = None, minlength: int | None = None, assert_nonneg: bool = False
+    x: Any,
+    weights: Any = None,
+    minlength: int | None = None,
+    assert_nonneg: bool = False,
 ) -> TensorVariable:
     """Count occurrences of each value of the non-negative int vector ``x``.
 
@@ -379,10 +391,16 @@ def bincount(
         when the function runs, as in NumPy.
     """
     if minlength is not None:
-        if isinstance(minlength, (bool, np.bool_)) or not isinstance(minlength, (int, np.integer)):
-            raise TypeError(f"bincount: minlength must be an integer, got {minlength!r}")
+        if isinstance(minlength, (bool, np.bool_)) or not isinstance(
+            minlength, (int, np.integer)
+        ):
+            raise TypeError(
+                f"bincount: minlength must be an integer, got {minlength!r}"
+            )
         if minlength < 0:
-            raise ValueError(f"bincount: minlength must be non-negative, got {minlength}")
+            raise ValueError(
+                f"bincount: minlength must be non-negative, got {minlength}"
+            )
     if weights is None:
         return BinCount(minlength)(x)
     return BinCount(minlength, weighted=True)(x, weights)
@@ -416,9 +434,7 @@ def squeeze(x: Any, axis: Any = None) -> TensorVariable:
                 )
         if any(x.type.shape[a] is None for a in axes):
             # Checked when the graph runs.
-            x = specify_shape(
-                x, [1 if d in axes else None for d in range(x.type.ndim)]
-            )
+            x = specify_shape(x, [1 if d in axes else None for d in range(x.type.ndim)])
     if not axes:
         return x
     return x.dimshuffle([d for d in range(x.type.ndim) if d not in axes])
@@ -459,11 +475,17 @@ class RepeatOp(Op):
         x = as_tensor_variable(x)
         repeats = as_tensor_variable(repeats)
         if repeats.type.dtype not in integer_dtypes:
-            raise TypeError(f"repeat: repeats must be integers, got {repeats.type.dtype}")
+            raise TypeError(
+                f"repeat: repeats must be integers, got {repeats.type.dtype}"
+            )
         if repeats.type.dtype == "uint64":
-            raise TypeError("repeat: repeats of dtype uint64 cannot be cast safely to int64")
+            raise TypeError(
+                "repeat: repeats of dtype uint64 cannot be cast safely to int64"
+            )
         if repeats.type.ndim > 1:
-            raise ValueError(f"repeat: repeats must be a scalar or a vector, got {repeats.type}")
+            raise ValueError(
+                f"repeat: repeats must be a scalar or a vector, got {repeats.type}"
+            )
         if self.axis is None:
             in_sizes = list(x.type.shape)
             n = None if None in in_sizes else int(np.prod(in_sizes, dtype="int64"))
@@ -478,7 +500,9 @@ class RepeatOp(Op):
             r = const_int(repeats)
             if r is not None:
                 if r < 0:
-                    raise ValueError(f"repeat: repeats may not contain negative values, got {r}")
+                    raise ValueError(
+                        f"repeat: repeats may not contain negative values, got {r}"
+                    )
                 out_n = None if n is None else n * r
         else:
             rlen = repeats.type.shape[0]
@@ -547,8 +571,14 @@ class RepeatOp(Op):
             r = alloc(r, _shape_i(xx, ax)) if repeats.type.shape[0] == 1 else r
             ends = CumOp(0, "add")(r)
             starts = ends - r
-            zero_shape = [1 if d == ax else _shape_i(gz, d) for d in range(gz.type.ndim)]
-            cs = join(ax, alloc(constant(0, dtype=gz.type.dtype), *zero_shape), CumOp(ax, "add")(gz))
+            zero_shape = [
+                1 if d == ax else _shape_i(gz, d) for d in range(gz.type.ndim)
+            ]
+            cs = join(
+                ax,
+                alloc(constant(0, dtype=gz.type.dtype), *zero_shape),
+                CumOp(ax, "add")(gz),
+            )
             pattern = ["x"] * gz.type.ndim
             pattern[ax] = 0
             g = TakeAlongAxis(ax)(cs, ends.dimshuffle(pattern)) - TakeAlongAxis(ax)(
@@ -653,7 +683,9 @@ class Unique(Op):
                 res.append((shp[self.axis % len(shp)],))
             k += 1
         if self.return_counts:
-            res.append((_shape_i(outs[0], 0 if self.axis is None else self.axis % len(shp)),))
+            res.append(
+                (_shape_i(outs[0], 0 if self.axis is None else self.axis % len(shp)),)
+            )
         return res
 
     def grad(self, inputs, output_grads):
@@ -688,7 +720,9 @@ class SearchsortedOp(Op):
 
     def __init__(self, side: str = "left"):
         if side not in ("left", "right"):
-            raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+            raise ValueError(
+                f"searchsorted: side must be 'left' or 'right', got {side!r}"
+            )
         self.side = side
 
     def make_node(self, x, v, sorter=None):
@@ -708,7 +742,9 @@ class SearchsortedOp(Op):
 
     def perform(self, node, inputs, output_storage, params=None):
         x, v, *sorter = inputs
-        out = np.searchsorted(x, v, side=self.side, sorter=sorter[0] if sorter else None)
+        out = np.searchsorted(
+            x, v, side=self.side, sorter=sorter[0] if sorter else None
+        )
         output_storage[0][0] = np.asarray(out, dtype="int64")
 
     def infer_shape(self, fgraph, node, input_shapes):
@@ -721,7 +757,9 @@ class SearchsortedOp(Op):
         return [disconnected() for _ in inputs]
 
 
-def searchsorted(x: Any, v: Any, side: str = "left", sorter: Any = None) -> TensorVariable:
+def searchsorted(
+    x: Any, v: Any, side: str = "left", sorter: Any = None
+) -> TensorVariable:
     """Indices where ``v`` would be inserted to keep the vector ``x`` sorted."""
     return SearchsortedOp(side)(x, v, sorter)
 
@@ -783,8 +821,12 @@ class FillDiagonal(Op):
 
         d = gz
         while d.type.ndim > 1:
-            d = ExtractDiag(0, 0, 1)(d) if d.type.ndim == 2 else ExtractDiag(0, 0, 1)(d).dimshuffle(
-                [d.type.ndim - 2] + list(range(d.type.ndim - 2))
+            d = (
+                ExtractDiag(0, 0, 1)(d)
+                if d.type.ndim == 2
+                else ExtractDiag(0, 0, 1)(d).dimshuffle(
+                    [d.type.ndim - 2] + list(range(d.type.ndim - 2))
+                )
             )
         return [ga, grad_as(_math().sum(d), val)]
 
@@ -815,7 +857,12 @@ class FillDiagonalOffset(Op):
         a, val, offset = inputs
         out = a.copy()
         k = int(offset)
-        n = max(0, min(a.shape[0], a.shape[1] - k) if k >= 0 else min(a.shape[0] + k, a.shape[1]))
+        n = max(
+            0,
+            min(a.shape[0], a.shape[1] - k)
+            if k >= 0
+            else min(a.shape[0] + k, a.shape[1]),
+        )
         i = np.arange(n)
         out[i + max(0, -k), i + max(0, k)] = val
         output_storage[0][0] = out
@@ -829,7 +876,9 @@ class FillDiagonalOffset(Op):
     def L_op(self, inputs, outputs, output_grads):
         a, val, offset = inputs
         (gz,) = output_grads
-        ga = zero_grad_for(a) if a.type.dtype in discrete_dtypes else self(gz, 0, offset)
+        ga = (
+            zero_grad_for(a) if a.type.dtype in discrete_dtypes else self(gz, 0, offset)
+        )
         if val.type.dtype in discrete_dtypes:
             return [ga, zero_grad_for(val), disconnected()]
         mask = eye(_shape_i(gz, 0), _shape_i(gz, 1), offset, dtype=gz.type.dtype)
@@ -923,7 +972,8 @@ def broadcast_to(x: Any, shape: Any) -> TensorVariable:
     else:
         entries = [shape]
     if len(entries) == x.type.ndim and all(
-        const_int(e) is not None and const_int(e) == s for e, s in zip(entries, x.type.shape)
+        const_int(e) is not None and const_int(e) == s
+        for e, s in zip(entries, x.type.shape)
     ):
         return x
     return broadcast_to_(x, *entries)
@@ -1001,9 +1051,13 @@ class UnravelIndex(Op):
         indices = as_tensor_variable(indices)
         dims = as_tensor_variable(dims)
         if indices.type.dtype not in integer_dtypes:
-            raise TypeError(f"unravel_index: indices must be integers, got {indices.type.dtype}")
+            raise TypeError(
+                f"unravel_index: indices must be integers, got {indices.type.dtype}"
+            )
         if dims.type.dtype not in integer_dtypes:
-            raise TypeError(f"unravel_index: dims must be integers, got {dims.type.dtype}")
+            raise TypeError(
+                f"unravel_index: dims must be integers, got {dims.type.dtype}"
+            )
         if dims.type.ndim != 1:
             raise TypeError(f"unravel_index: dims must be a vector, got {dims.type}")
         try:
@@ -1031,7 +1085,9 @@ class UnravelIndex(Op):
         return [disconnected(), disconnected()]
 
 
-def unravel_index(indices: Any, dims: Any, order: str = "C") -> tuple[TensorVariable, ...]:
+def unravel_index(
+    indices: Any, dims: Any, order: str = "C"
+) -> tuple[TensorVariable, ...]:
     """Convert flat indices into tuples of coordinates in an array of shape ``dims``."""
     outs = UnravelIndex(order)(indices, dims, return_list=True)
     return tuple(outs)
@@ -1050,13 +1106,17 @@ class RavelMultiIndex(Op):
                     f"ravel_multi_index: mode must be 'raise', 'wrap' or 'clip', got {m!r}"
                 )
         if order not in ("C", "F"):
-            raise ValueError(f"ravel_multi_index: order must be 'C' or 'F', got {order!r}")
+            raise ValueError(
+                f"ravel_multi_index: order must be 'C' or 'F', got {order!r}"
+            )
         self.mode = tuple(mode) if isinstance(mode, (list, tuple)) else mode
         self.order = order
 
     def make_node(self, *inputs):
         if len(inputs) < 2:
-            raise TypeError("RavelMultiIndex needs at least one index array and the dims")
+            raise TypeError(
+                "RavelMultiIndex needs at least one index array and the dims"
+            )
         *index, dims = [as_tensor_variable(i) for i in inputs]
         for i, t in enumerate(index):
             if t.type.dtype not in integer_dtypes:
@@ -1064,7 +1124,9 @@ class RavelMultiIndex(Op):
                     f"ravel_multi_index: index array {i} must be integers, got {t.type.dtype}"
                 )
         if dims.type.ndim != 1 or dims.type.dtype not in integer_dtypes:
-            raise TypeError(f"ravel_multi_index: dims must be an integer vector, got {dims.type}")
+            raise TypeError(
+                f"ravel_multi_index: dims must be an integer vector, got {dims.type}"
+            )
         shape = _broadcast_static([t.type.shape for t in index], "ravel_multi_index")
         return Apply(self, [*index, dims], [TensorType("int64", tuple(shape))()])
 
@@ -1090,7 +1152,9 @@ def ravel_multi_index(
 ) -> TensorVariable:
     """Convert a tuple of index arrays into flat indices (``numpy.ravel_multi_index``)."""
     if not isinstance(multi_index, (list, tuple)):
-        raise TypeError("ravel_multi_index: multi_index must be a tuple or a list of index arrays")
+        raise TypeError(
+            "ravel_multi_index: multi_index must be a tuple or a list of index arrays"
+        )
     return RavelMultiIndex(mode, order)(*multi_index, dims)
 
 
@@ -1124,7 +1188,10 @@ def _spaced(start, stop, num, endpoint, dtype, axis, what, transform=None):
     nd = max(start.type.ndim, stop.type.ndim)
     from aesara.tensor.shape import shape_padleft
 
-    start, stop = shape_padleft(start, nd - start.type.ndim), shape_padleft(stop, nd - stop.type.ndim)
+    start, stop = (
+        shape_padleft(start, nd - start.type.ndim),
+        shape_padleft(stop, nd - stop.type.ndim),
+    )
     n = cast(num, "int64")
     div = n - 1 if endpoint else n
     pos = cast(arange(n), calc).dimshuffle([0] + ["x"] * nd)
@@ -1171,7 +1238,9 @@ def linspace(
     num = _num_arg(num, kwargs, "linspace")
     y, step = _spaced(start, stop, num, endpoint, dtype, axis, "linspace")
     if retstep:
-        return y, step.dimshuffle(list(range(1, step.type.ndim))) if step.type.ndim else step
+        return y, step.dimshuffle(
+            list(range(1, step.type.ndim))
+        ) if step.type.ndim else step
     return y
 
 
@@ -1191,7 +1260,13 @@ def logspace(
     num = _num_arg(num, kwargs, "logspace")
     base_t = as_tensor_variable(base)
     y, _ = _spaced(
-        start, stop, num, endpoint, dtype, axis, "logspace",
+        start,
+        stop,
+        num,
+        endpoint,
+        dtype,
+        axis,
+        "logspace",
         transform=lambda v: _math().pow(cast(base_t, v.type.dtype), v),
     )
     return y
@@ -1214,13 +1289,21 @@ def geomspace(
     num = _num_arg(num, kwargs, "geomspace")
     for name, v in (("start", start), ("stop", stop)):
         if not isinstance(v, Variable) and np.any(np.asarray(v) == 0):
-            raise ValueError(f"geomspace: Geometric sequence cannot include zero ({name})")
+            raise ValueError(
+                f"geomspace: Geometric sequence cannot include zero ({name})"
+            )
     start = as_tensor_variable(start)
     stop = as_tensor_variable(stop)
     sign = atm.sgn(start)
     y, _ = _spaced(
-        atm.log10(atm.abs(start)), atm.log10(atm.abs(stop)), num, endpoint, None, 0,
-        "geomspace", transform=lambda v: _math().pow(cast(10.0, v.type.dtype), v),
+        atm.log10(atm.abs(start)),
+        atm.log10(atm.abs(stop)),
+        num,
+        endpoint,
+        None,
+        0,
+        "geomspace",
+        transform=lambda v: _math().pow(cast(10.0, v.type.dtype), v),
     )
     nd = y.type.ndim - 1
     s = sign.dimshuffle(["x"] * (nd - sign.type.ndim + 1) + list(range(sign.type.ndim)))
@@ -1228,11 +1311,17 @@ def geomspace(
     # Exact end points, as in NumPy.
     n = cast(num, "int64")
     pos = arange(n).dimshuffle([0] + ["x"] * nd)
-    st = start.dimshuffle(["x"] * (nd - start.type.ndim + 1) + list(range(start.type.ndim)))
-    sp = stop.dimshuffle(["x"] * (nd - stop.type.ndim + 1) + list(range(stop.type.ndim)))
+    st = start.dimshuffle(
+        ["x"] * (nd - start.type.ndim + 1) + list(range(start.type.ndim))
+    )
+    sp = stop.dimshuffle(
+        ["x"] * (nd - stop.type.ndim + 1) + list(range(stop.type.ndim))
+    )
     y = switch(atm.eq(pos, 0), cast(st, y.type.dtype), y)
     if endpoint:
-        y = switch(atm.and_(atm.eq(pos, n - 1), atm.gt(n, 1)), cast(sp, y.type.dtype), y)
+        y = switch(
+            atm.and_(atm.eq(pos, n - 1), atm.gt(n, 1)), cast(sp, y.type.dtype), y
+        )
     if dtype is not None:
         dt = np.dtype(dtype).name
         if dt in integer_dtypes:
@@ -1262,7 +1351,9 @@ class Bartlett(Op):
         if M.type.dtype not in integer_dtypes:
             raise TypeError(f"bartlett: M must be an integer, got {M.type.dtype}")
         m = const_int(M)
-        return Apply(self, [M], [TensorType("float64", (None if m is None else max(m, 0),))()])
+        return Apply(
+            self, [M], [TensorType("float64", (None if m is None else max(m, 0),))()]
+        )
 
     def perform(self, node, inputs, output_storage, params=None):
         output_storage[0][0] = np.asarray(np.bartlett(int(inputs[0])), dtype="float64")

@@ -13,7 +13,11 @@ F = "construct"
 
 
 def _r(rng, *shape, dtype="float64"):
-    return rng.standard_normal(shape).astype(dtype) if shape else np.float64(rng.standard_normal())
+    return (
+        rng.standard_normal(shape).astype(dtype)
+        if shape
+        else np.float64(rng.standard_normal())
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -25,11 +29,22 @@ def _concat_samples(rng):
     return [
         Sample((_r(rng, 2, 3), _r(rng, 4, 3)), {"axis": 0}, name="rows"),
         Sample((_r(rng, 2, 3), _r(rng, 2, 1)), {"axis": -1}, name="neg-axis"),
-        Sample((_r(rng, 2, 3), _r(rng, 2, 3)), {"axis": 1}, name="static", static_shape=True),
+        Sample(
+            (_r(rng, 2, 3), _r(rng, 2, 3)),
+            {"axis": 1},
+            name="static",
+            static_shape=True,
+        ),
         Sample((_r(rng, 0, 3), _r(rng, 2, 3)), {"axis": 0}, name="empty"),
         Sample((_r(rng, 3), _r(rng, 2).astype("float32")), {"axis": 0}, name="upcast"),
-        Sample((np.arange(6).reshape(2, 3), np.ones((2, 2), "int8")), {"axis": 1}, name="int"),
-        Sample((_r(rng, 3, 2).T, _r(rng, 2, 2, 2)[:, :, 0]), {"axis": 1}, name="noncontig"),
+        Sample(
+            (np.arange(6).reshape(2, 3), np.ones((2, 2), "int8")),
+            {"axis": 1},
+            name="int",
+        ),
+        Sample(
+            (_r(rng, 3, 2).T, _r(rng, 2, 2, 2)[:, :, 0]), {"axis": 1}, name="noncontig"
+        ),
         Sample((np.array([True, False]), np.array([True])), {"axis": 0}, name="bool"),
         Sample((_r(rng, 2) + 1j, _r(rng, 1)), {"axis": 0}, name="complex"),
     ]
@@ -42,10 +57,34 @@ register(
         ref=lambda a, b, axis: np.concatenate([a, b], axis=axis),
         samples=_concat_samples,
         errors=[
-            ErrorSample((np.zeros(2), np.zeros((2, 2))), TypeError, "same number of dimensions", {"axis": 0}),
-            ErrorSample((np.float64(1), np.float64(2)), TypeError, "zero-dimensional", {"axis": 0}, name="0d"),
-            ErrorSample((np.zeros(2), np.zeros(2)), IndexError, "out of bounds", {"axis": 1}, name="axis"),
-            ErrorSample((np.zeros((2, 3)), np.zeros((2, 4))), ValueError, "cannot join", {"axis": 0}, at_build=False, name="runtime"),
+            ErrorSample(
+                (np.zeros(2), np.zeros((2, 2))),
+                TypeError,
+                "same number of dimensions",
+                {"axis": 0},
+            ),
+            ErrorSample(
+                (np.float64(1), np.float64(2)),
+                TypeError,
+                "zero-dimensional",
+                {"axis": 0},
+                name="0d",
+            ),
+            ErrorSample(
+                (np.zeros(2), np.zeros(2)),
+                IndexError,
+                "out of bounds",
+                {"axis": 1},
+                name="axis",
+            ),
+            ErrorSample(
+                (np.zeros((2, 3)), np.zeros((2, 4))),
+                ValueError,
+                "cannot join",
+                {"axis": 0},
+                at_build=False,
+                name="runtime",
+            ),
         ],
         differentiable=True,
         family=F,
@@ -72,10 +111,19 @@ def _stack_samples(rng):
     return [
         Sample((_r(rng, 2, 3), _r(rng, 2, 3)), {"axis": 0}, name="axis0"),
         Sample((_r(rng, 2, 3), _r(rng, 2, 3)), {"axis": -1}, name="neg-axis"),
-        Sample((_r(rng, 2, 3), _r(rng, 2, 3)), {"axis": 1}, name="static", static_shape=True),
+        Sample(
+            (_r(rng, 2, 3), _r(rng, 2, 3)),
+            {"axis": 1},
+            name="static",
+            static_shape=True,
+        ),
         Sample((_r(rng), _r(rng)), {"axis": 0}, name="0d"),
         Sample((np.zeros((0, 2)), np.zeros((0, 2))), {"axis": 1}, name="empty"),
-        Sample((np.arange(3, dtype="int32"), np.arange(3, dtype="int64")), {"axis": 0}, name="int"),
+        Sample(
+            (np.arange(3, dtype="int32"), np.arange(3, dtype="int64")),
+            {"axis": 0},
+            name="int",
+        ),
     ]
 
 
@@ -86,8 +134,19 @@ register(
         ref=lambda a, b, axis: np.stack([a, b], axis=axis),
         samples=_stack_samples,
         errors=[
-            ErrorSample((np.zeros(2), np.zeros((2, 2))), ValueError, "same number of dimensions", {"axis": 0}),
-            ErrorSample((np.zeros(2), np.zeros(2)), IndexError, "out of bounds", {"axis": 3}, name="axis"),
+            ErrorSample(
+                (np.zeros(2), np.zeros((2, 2))),
+                ValueError,
+                "same number of dimensions",
+                {"axis": 0},
+            ),
+            ErrorSample(
+                (np.zeros(2), np.zeros(2)),
+                IndexError,
+                "out of bounds",
+                {"axis": 3},
+                name="axis",
+            ),
         ],
         differentiable=True,
         family=F,
@@ -106,15 +165,42 @@ register(
         ref=_split_ref,
         samples=lambda rng: [
             Sample((_r(rng, 5, 2),), {"sizes": [2, 3], "axis": 0}, name="rows"),
-            Sample((_r(rng, 2, 4),), {"sizes": [1, 0, 3], "axis": -1}, name="neg-empty-piece"),
-            Sample((_r(rng, 2, 4),), {"sizes": [4], "axis": 1}, name="one", static_shape=True),
+            Sample(
+                (_r(rng, 2, 4),),
+                {"sizes": [1, 0, 3], "axis": -1},
+                name="neg-empty-piece",
+            ),
+            Sample(
+                (_r(rng, 2, 4),),
+                {"sizes": [4], "axis": 1},
+                name="one",
+                static_shape=True,
+            ),
             Sample((np.arange(6),), {"sizes": [3, 3], "axis": 0}, name="int"),
             Sample((_r(rng, 4, 3).T,), {"sizes": [1, 3], "axis": 1}, name="noncontig"),
         ],
         errors=[
-            ErrorSample((np.float64(1),), TypeError, "zero-dimensional", {"sizes": [1], "axis": 0}),
-            ErrorSample((np.zeros(4),), ValueError, "add up to", {"sizes": [1, 2], "axis": 0}, at_build=False, name="sum"),
-            ErrorSample((np.zeros((4,)),), IndexError, "out of bounds", {"sizes": [2, 2], "axis": 1}, name="axis"),
+            ErrorSample(
+                (np.float64(1),),
+                TypeError,
+                "zero-dimensional",
+                {"sizes": [1], "axis": 0},
+            ),
+            ErrorSample(
+                (np.zeros(4),),
+                ValueError,
+                "add up to",
+                {"sizes": [1, 2], "axis": 0},
+                at_build=False,
+                name="sum",
+            ),
+            ErrorSample(
+                (np.zeros((4,)),),
+                IndexError,
+                "out of bounds",
+                {"sizes": [2, 2], "axis": 1},
+                name="axis",
+            ),
         ],
         differentiable=True,
         family=F,
@@ -165,9 +251,13 @@ register(
             Sample((_r(rng),), {"reps": (3,)}, name="0d"),
             Sample((np.zeros((0, 2)),), {"reps": (2, 2)}, name="empty"),
             Sample((np.arange(4).reshape(2, 2),), {"reps": (0, 2)}, name="zero-reps"),
-            Sample((_r(rng, 2, 3),), {"reps": (2, 2)}, name="static", static_shape=True),
+            Sample(
+                (_r(rng, 2, 3),), {"reps": (2, 2)}, name="static", static_shape=True
+            ),
         ],
-        errors=[ErrorSample((np.zeros(2),), ValueError, "non-negative", {"reps": (-1,)})],
+        errors=[
+            ErrorSample((np.zeros(2),), ValueError, "non-negative", {"reps": (-1,)})
+        ],
         differentiable=True,
         family=F,
     )
@@ -184,10 +274,19 @@ register(
             Sample((_r(rng, 3, 4),), {"shift": 5, "axis": None}, name="flat"),
             Sample((_r(rng, 3, 4),), {"shift": (1, 2), "axis": (0, 1)}, name="multi"),
             Sample((np.zeros((0, 3)),), {"shift": 1, "axis": 0}, name="empty"),
-            Sample((np.arange(6),), {"shift": 7, "axis": 0}, name="int-wrap", static_shape=True),
+            Sample(
+                (np.arange(6),),
+                {"shift": 7, "axis": 0},
+                name="int-wrap",
+                static_shape=True,
+            ),
             Sample((_r(rng),), {"shift": 1, "axis": None}, name="0d"),
         ],
-        errors=[ErrorSample((np.zeros(2),), IndexError, "out of bounds", {"shift": 1, "axis": 1})],
+        errors=[
+            ErrorSample(
+                (np.zeros(2),), IndexError, "out of bounds", {"shift": 1, "axis": 1}
+            )
+        ],
         differentiable=True,
         family=F,
     )
@@ -200,9 +299,18 @@ register(
         ref=lambda x, s, d: np.moveaxis(x, s, d),
         samples=lambda rng: [
             Sample((_r(rng, 2, 3, 4),), {"s": 0, "d": -1}, name="first-last"),
-            Sample((_r(rng, 2, 3, 4),), {"s": [0, 1], "d": [2, 0]}, name="multi", static_shape=True),
+            Sample(
+                (_r(rng, 2, 3, 4),),
+                {"s": [0, 1], "d": [2, 0]},
+                name="multi",
+                static_shape=True,
+            ),
         ],
-        errors=[ErrorSample((np.zeros((2, 2)),), IndexError, "out of bounds", {"s": 2, "d": 0})],
+        errors=[
+            ErrorSample(
+                (np.zeros((2, 2)),), IndexError, "out of bounds", {"s": 2, "d": 0}
+            )
+        ],
         differentiable=True,
         family=F,
     )
@@ -218,7 +326,9 @@ register(
             Sample((_r(rng, 2, 3),), {"axis": (-1, 1)}, name="multi-neg"),
             Sample((_r(rng),), {"axis": 0}, name="0d"),
         ],
-        errors=[ErrorSample((np.zeros(2),), ValueError, "repeated axis", {"axis": (0, 0)})],
+        errors=[
+            ErrorSample((np.zeros(2),), ValueError, "repeated axis", {"axis": (0, 0)})
+        ],
         differentiable=True,
         family=F,
     )
@@ -264,12 +374,26 @@ register(
         samples=lambda rng: [
             Sample((np.int64(3), np.int64(4), np.int64(1)), name="rect"),
             Sample((np.int64(3), np.int64(3), np.int64(-5)), name="far-off"),
-            Sample((np.int32(0), np.int32(2), np.int32(0)), {"dtype": "int8"}, name="empty-int8"),
-            Sample((np.int64(2), np.int64(2), np.int64(0)), {"dtype": "bool"}, name="bool"),
+            Sample(
+                (np.int32(0), np.int32(2), np.int32(0)),
+                {"dtype": "int8"},
+                name="empty-int8",
+            ),
+            Sample(
+                (np.int64(2), np.int64(2), np.int64(0)), {"dtype": "bool"}, name="bool"
+            ),
         ],
         errors=[
-            ErrorSample((np.float64(2), np.int64(2), np.int64(0)), TypeError, "integer scalar"),
-            ErrorSample((np.int64(-2), np.int64(2), np.int64(0)), ValueError, "non-negative", at_build=False, name="neg"),
+            ErrorSample(
+                (np.float64(2), np.int64(2), np.int64(0)), TypeError, "integer scalar"
+            ),
+            ErrorSample(
+                (np.int64(-2), np.int64(2), np.int64(0)),
+                ValueError,
+                "non-negative",
+                at_build=False,
+                name="neg",
+            ),
         ],
         family=F,
     )
@@ -293,7 +417,11 @@ register(
         ref=lambda n, m, k, dtype=None: np.tri(n, m, k, dtype=dtype or "float64"),
         samples=lambda rng: [
             Sample((np.int64(3), np.int64(4), np.int64(0)), name="rect"),
-            Sample((np.int64(4), np.int64(2), np.int64(-1)), {"dtype": "int32"}, name="neg-k"),
+            Sample(
+                (np.int64(4), np.int64(2), np.int64(-1)),
+                {"dtype": "int32"},
+                name="neg-k",
+            ),
             Sample((np.int64(0), np.int64(0), np.int64(0)), name="empty"),
         ],
         family=F,
@@ -320,7 +448,9 @@ for _name, _fn, _ref in (("tril", atb.tril, np.tril), ("triu", atb.triu, np.triu
             build=lambda x, k, _fn=_fn: _fn(x, k),
             ref=lambda x, k, _ref=_ref: _ref(x, k),
             samples=_tri_samples,
-            errors=[ErrorSample((np.float64(1),), ValueError, "at least 1-d", {"k": 0})],
+            errors=[
+                ErrorSample((np.float64(1),), ValueError, "at least 1-d", {"k": 0})
+            ],
             differentiable=True,
             family=F,
         )
@@ -336,11 +466,23 @@ register(
             Sample((np.int64(10), np.int64(0), np.int64(-2)), name="neg-step"),
             Sample((np.int64(5), np.int64(0), np.int64(1)), name="empty"),
             Sample((np.float64(0.5), np.float64(3.2), np.float64(0.7)), name="float"),
-            Sample((np.float64(0.0), np.float64(1.0), np.float64(0.1)), name="float-0.1"),
+            Sample(
+                (np.float64(0.0), np.float64(1.0), np.float64(0.1)), name="float-0.1"
+            ),
         ],
         errors=[
-            ErrorSample((np.int64(0), np.int64(3), np.int64(0)), ValueError, "step must not be zero", at_build=False),
-            ErrorSample((np.zeros(2), np.int64(3), np.int64(1)), TypeError, "must be a scalar", name="vector"),
+            ErrorSample(
+                (np.int64(0), np.int64(3), np.int64(0)),
+                ValueError,
+                "step must not be zero",
+                at_build=False,
+            ),
+            ErrorSample(
+                (np.zeros(2), np.int64(3), np.int64(1)),
+                TypeError,
+                "must be a scalar",
+                name="vector",
+            ),
         ],
         differentiable=True,
         grad_inputs=[0, 2],
@@ -357,8 +499,19 @@ register(
         name="arange_constant",
         build=lambda stop, step=1: atb.arange(0, stop, step),
         ref=lambda stop, step=1: np.arange(0, stop, step),
-        samples=lambda rng: [Sample((), {"stop": 7}), Sample((), {"stop": 0}, name="empty")],
-        errors=[ErrorSample((), ValueError, "step must not be zero", {"stop": 0, "step": 0}, name="zero-step")],
+        samples=lambda rng: [
+            Sample((), {"stop": 7}),
+            Sample((), {"stop": 0}, name="empty"),
+        ],
+        errors=[
+            ErrorSample(
+                (),
+                ValueError,
+                "step must not be zero",
+                {"stop": 0, "step": 0},
+                name="zero-step",
+            )
+        ],
         family=F,
     )
 )
@@ -368,7 +521,9 @@ register(
         build=lambda stop, step: atb.arange(0, stop, step),
         ref=lambda stop, step: np.arange(0, stop, step),
         samples=lambda rng: [Sample((), {"stop": 7, "step": 2})],
-        errors=[ErrorSample((), ValueError, "step must not be zero", {"stop": 3, "step": 0})],
+        errors=[
+            ErrorSample((), ValueError, "step must not be zero", {"stop": 3, "step": 0})
+        ],
         family=F,
     )
 )
@@ -380,12 +535,18 @@ register(
 register(
     OpInfo(
         name="diagonal",
-        build=lambda x, offset=0, axis1=0, axis2=1: atb.diagonal(x, offset, axis1, axis2),
-        ref=lambda x, offset=0, axis1=0, axis2=1: np.diagonal(x, offset, axis1, axis2).copy(),
+        build=lambda x, offset=0, axis1=0, axis2=1: atb.diagonal(
+            x, offset, axis1, axis2
+        ),
+        ref=lambda x, offset=0, axis1=0, axis2=1: np.diagonal(
+            x, offset, axis1, axis2
+        ).copy(),
         samples=lambda rng: [
             Sample((_r(rng, 3, 4),), name="rect"),
             Sample((_r(rng, 3, 4),), {"offset": 2}, name="offset"),
-            Sample((_r(rng, 4, 3),), {"offset": -2}, name="neg-offset", static_shape=True),
+            Sample(
+                (_r(rng, 4, 3),), {"offset": -2}, name="neg-offset", static_shape=True
+            ),
             Sample((_r(rng, 2, 3, 4),), {"axis1": -1, "axis2": 0}, name="3d-neg-axes"),
             Sample((_r(rng, 3, 3),), {"offset": 5}, name="empty-diag"),
             Sample((np.zeros((0, 3)),), name="empty"),
@@ -394,7 +555,13 @@ register(
         ],
         errors=[
             ErrorSample((np.zeros(3),), ValueError, "2 or more dimensions"),
-            ErrorSample((np.zeros((2, 2)),), ValueError, "cannot be the same", {"axis1": 1, "axis2": -1}, name="same"),
+            ErrorSample(
+                (np.zeros((2, 2)),),
+                ValueError,
+                "cannot be the same",
+                {"axis1": 1, "axis2": -1},
+                name="same",
+            ),
         ],
         differentiable=True,
         family=F,
@@ -432,11 +599,19 @@ def _alloc_diag_ref(v, offset=0, axis1=0, axis2=1):
 register(
     OpInfo(
         name="AllocDiag",
-        build=lambda v, offset=0, axis1=0, axis2=1: atb.AllocDiag(offset, axis1, axis2)(v),
+        build=lambda v, offset=0, axis1=0, axis2=1: atb.AllocDiag(offset, axis1, axis2)(
+            v
+        ),
         ref=_alloc_diag_ref,
         samples=lambda rng: [
-            Sample((_r(rng, 2, 3),), {"offset": 1, "axis1": 0, "axis2": 2}, name="batched"),
-            Sample((_r(rng, 2, 3),), {"offset": -1, "axis1": -1, "axis2": 0}, name="neg-axes"),
+            Sample(
+                (_r(rng, 2, 3),), {"offset": 1, "axis1": 0, "axis2": 2}, name="batched"
+            ),
+            Sample(
+                (_r(rng, 2, 3),),
+                {"offset": -1, "axis1": -1, "axis2": 0},
+                name="neg-axes",
+            ),
         ],
         errors=[ErrorSample((np.float64(1),), ValueError, "at least 1 dimension")],
         differentiable=True,
@@ -496,8 +671,10 @@ register(
         name="nonzero_values",
         build=lambda a: atb.nonzero_values(a),
         ref=lambda a: np.asarray(a).ravel()[np.flatnonzero(a)],
-        samples=lambda rng: _nz_samples(rng)
-        + [Sample((np.array([[0.0, 1.5], [-2.0, 0.0]]),), name="float")],
+        samples=lambda rng: (
+            _nz_samples(rng)
+            + [Sample((np.array([[0.0, 1.5], [-2.0, 0.0]]),), name="float")]
+        ),
         differentiable=True,
         # Zeros would make finite differences change the output's length.
         grad_samples=lambda rng: [
@@ -560,15 +737,31 @@ register(
         samples=lambda rng: [
             Sample((np.array([0, 2, 1, 0]), _r(rng, 3, 4)), name="vector"),
             Sample((np.array([[0], [1]]), _r(rng, 2, 2, 3)), name="broadcast"),
-            Sample((np.array([-1, 4, 1]), _r(rng, 3, 3)), {"mode": "wrap"}, name="wrap"),
-            Sample((np.array([-1, 4, 1]), _r(rng, 3, 3)), {"mode": "clip"}, name="clip"),
+            Sample(
+                (np.array([-1, 4, 1]), _r(rng, 3, 3)), {"mode": "wrap"}, name="wrap"
+            ),
+            Sample(
+                (np.array([-1, 4, 1]), _r(rng, 3, 3)), {"mode": "clip"}, name="clip"
+            ),
             Sample((np.zeros(0, dtype="int64"), _r(rng, 2, 0)), name="empty"),
             Sample((np.int64(1), _r(rng, 2)), name="0d"),
         ],
         errors=[
             ErrorSample((np.zeros(2), np.zeros((2, 2))), TypeError, "must be integer"),
-            ErrorSample((np.array([3]), np.zeros((2, 1))), ValueError, "choose", at_build=False, name="range"),
-            ErrorSample((np.array([0]), np.zeros((2, 1))), ValueError, "mode", {"mode": "bad"}, name="mode"),
+            ErrorSample(
+                (np.array([3]), np.zeros((2, 1))),
+                ValueError,
+                "choose",
+                at_build=False,
+                name="range",
+            ),
+            ErrorSample(
+                (np.array([0]), np.zeros((2, 1))),
+                ValueError,
+                "mode",
+                {"mode": "bad"},
+                name="mode",
+            ),
         ],
         differentiable=True,
         grad_inputs=[1],
@@ -582,7 +775,9 @@ register(
         build=lambda a, c0, c1: atb.choose(a, [c0, c1]),
         ref=lambda a, c0, c1: np.choose(a, np.broadcast_arrays(c0, c1)),
         samples=lambda rng: [
-            Sample((np.array([[0, 1, 1]]), _r(rng, 3), _r(rng, 2, 1)), name="broadcast"),
+            Sample(
+                (np.array([[0, 1, 1]]), _r(rng, 3), _r(rng, 2, 1)), name="broadcast"
+            ),
         ],
         differentiable=True,
         grad_inputs=[1, 2],
@@ -596,18 +791,56 @@ register(
         build=lambda x, idx, axis: atb.take_along_axis(x, idx, axis),
         ref=lambda x, idx, axis: np.take_along_axis(x, idx, axis),
         samples=lambda rng: [
-            Sample((_r(rng, 3, 4), rng.integers(0, 3, (2, 4))), {"axis": 0}, name="axis0"),
-            Sample((_r(rng, 3, 4), rng.integers(-4, 4, (3, 6))), {"axis": -1}, name="neg-idx"),
-            Sample((_r(rng, 3, 4), rng.integers(0, 3, (2, 1))), {"axis": 0}, name="bcast-idx"),
-            Sample((_r(rng, 1, 4), rng.integers(0, 4, (3, 2))), {"axis": 1}, name="bcast-arr"),
-            Sample((_r(rng, 5), np.array([1, 1, 4])), {"axis": None}, name="flat-repeat"),
-            Sample((_r(rng, 3, 0), np.zeros((2, 0), "int64")), {"axis": 0}, name="empty"),
-            Sample((np.arange(6).reshape(2, 3), np.array([[2], [0]])), {"axis": 1}, name="int", static_shape=True),
+            Sample(
+                (_r(rng, 3, 4), rng.integers(0, 3, (2, 4))), {"axis": 0}, name="axis0"
+            ),
+            Sample(
+                (_r(rng, 3, 4), rng.integers(-4, 4, (3, 6))),
+                {"axis": -1},
+                name="neg-idx",
+            ),
+            Sample(
+                (_r(rng, 3, 4), rng.integers(0, 3, (2, 1))),
+                {"axis": 0},
+                name="bcast-idx",
+            ),
+            Sample(
+                (_r(rng, 1, 4), rng.integers(0, 4, (3, 2))),
+                {"axis": 1},
+                name="bcast-arr",
+            ),
+            Sample(
+                (_r(rng, 5), np.array([1, 1, 4])), {"axis": None}, name="flat-repeat"
+            ),
+            Sample(
+                (_r(rng, 3, 0), np.zeros((2, 0), "int64")), {"axis": 0}, name="empty"
+            ),
+            Sample(
+                (np.arange(6).reshape(2, 3), np.array([[2], [0]])),
+                {"axis": 1},
+                name="int",
+                static_shape=True,
+            ),
         ],
         errors=[
-            ErrorSample((np.zeros(3), np.zeros(2)), IndexError, "must be integers", {"axis": 0}),
-            ErrorSample((np.zeros((3, 2)), np.zeros(2, "int64")), ValueError, "same number of dimensions", {"axis": 0}, name="rank"),
-            ErrorSample((np.zeros(3), np.array([3])), IndexError, "out of bounds", {"axis": 0}, at_build=False, name="oob"),
+            ErrorSample(
+                (np.zeros(3), np.zeros(2)), IndexError, "must be integers", {"axis": 0}
+            ),
+            ErrorSample(
+                (np.zeros((3, 2)), np.zeros(2, "int64")),
+                ValueError,
+                "same number of dimensions",
+                {"axis": 0},
+                name="rank",
+            ),
+            ErrorSample(
+                (np.zeros(3), np.array([3])),
+                IndexError,
+                "out of bounds",
+                {"axis": 0},
+                at_build=False,
+                name="oob",
+            ),
         ],
         differentiable=True,
         grad_inputs=[0],

@@ -112,7 +112,9 @@ class TestJoin:
 
     def test_verify_grads(self):
         rng = np.random.default_rng(0)
-        verify_grad(lambda a, b: stack([a, b], axis=1), [rng.random(3), rng.random(3)], rng=rng)
+        verify_grad(
+            lambda a, b: stack([a, b], axis=1), [rng.random(3), rng.random(3)], rng=rng
+        )
         verify_grad(lambda x: tile(x, (2, 1, 3)), [rng.random((2, 2))], rng=rng)
         verify_grad(lambda x: roll(x, (1, -2), (0, 1)), [rng.random((3, 4))], rng=rng)
 
@@ -136,7 +138,9 @@ class TestArange:
             arange(0, 5, 0)
 
     def test_props(self):
-        assert ARange("int64") == ARange(np.int64) and ARange("int64") != ARange("int32")
+        assert ARange("int64") == ARange(np.int64) and ARange("int64") != ARange(
+            "int32"
+        )
 
     def test_grad_step(self):
         step = at.dscalar()
@@ -157,7 +161,9 @@ class TestConstructors:
         x = tensor("int32", shape=(None, None))
         out = identity_like(x)
         assert out.dtype == "int32"
-        np.testing.assert_array_equal(out.eval({x: np.zeros((2, 3), "int32")}), np.eye(2, 3))
+        np.testing.assert_array_equal(
+            out.eval({x: np.zeros((2, 3), "int32")}), np.eye(2, 3)
+        )
         with pytest.raises(ValueError, match="matrix"):
             identity_like(dvector())
 
