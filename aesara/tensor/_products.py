@@ -90,6 +90,20 @@ def _shape_str(shape: Sequence[int | None]) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _bilinear_r_op(product, inputs, eval_points):
+    """Forward-mode derivative of a bilinear ``product(a, b)`` (product rule)."""
+    a, b = inputs
+    ea, eb = eval_points
+    terms = []
+    if ea is not None:
+        terms.append(product(ea, b))
+    if eb is not None:
+        terms.append(product(a, eb))
+    if not terms:
+        return [None]
+    return [terms[0] if len(terms) == 1 else terms[0] + terms[1]]
+
+
 class Dot(Op):
     """The product of vectors and matrices, as ``numpy.dot``.
 
@@ -152,16 +166,7 @@ class Dot(Op):
         return [_grad_like(gx, x), _grad_like(gy, y)]
 
     def R_op(self, inputs, eval_points):
-        x, y = inputs
-        ex, ey = eval_points
-        terms = []
-        if ex is not None:
-            terms.append(_dot(ex, y))
-        if ey is not None:
-            terms.append(_dot(x, ey))
-        if not terms:
-            return [None]
-        return [terms[0] if len(terms) == 1 else terms[0] + terms[1]]
+        return _bilinear_r_op(_dot, inputs, eval_points)
 
 
 _dot = Dot()
@@ -353,16 +358,7 @@ class MatMul(Op):
         ]
 
     def R_op(self, inputs, eval_points):
-        a, b = inputs
-        ea, eb = eval_points
-        terms = []
-        if ea is not None:
-            terms.append(self(ea, b))
-        if eb is not None:
-            terms.append(self(a, eb))
-        if not terms:
-            return [None]
-        return [terms[0] if len(terms) == 1 else terms[0] + terms[1]]
+        return _bilinear_r_op(self, inputs, eval_points)
 
 
 def matmul(x1: typing.Any, x2: typing.Any, dtype: typing.Any = None) -> Variable:
@@ -483,16 +479,7 @@ class Contraction(Op):
         return [_grad_like(ga, a), _grad_like(gb, b)]
 
     def R_op(self, inputs, eval_points):
-        a, b = inputs
-        ea, eb = eval_points
-        terms = []
-        if ea is not None:
-            terms.append(self(ea, b))
-        if eb is not None:
-            terms.append(self(a, eb))
-        if not terms:
-            return [None]
-        return [terms[0] if len(terms) == 1 else terms[0] + terms[1]]
+        return _bilinear_r_op(self, inputs, eval_points)
 
 
 def _normalize_axes(axes, na: int, nb: int, what: str, batched: bool):
@@ -688,16 +675,7 @@ class BatchedDot(Op):
         return [_grad_like(ga, a), _grad_like(gb, b)]
 
     def R_op(self, inputs, eval_points):
-        a, b = inputs
-        ea, eb = eval_points
-        terms = []
-        if ea is not None:
-            terms.append(self(ea, b))
-        if eb is not None:
-            terms.append(self(a, eb))
-        if not terms:
-            return [None]
-        return [terms[0] if len(terms) == 1 else terms[0] + terms[1]]
+        return _bilinear_r_op(self, inputs, eval_points)
 
 
 def batched_dot(a: typing.Any, b: typing.Any) -> Variable:
