@@ -1,0 +1,301 @@
+"""Compile generated C into Python extension modules, through the compile cache.
+
+:func:`compile_module` turns C source (a complete extension module defining
+``PyInit_<name>``) into an imported module. The built ``.so`` is stored in
+the :class:`~aesara.link.c.cache.CompileCache` under a key made from the
+source, the compiler's identity, the flags, the CPU features the flags
+depend on and the Python/NumPy ABI, so each distinct kernel is compiled
+once per machine and then only loaded.
+
+:func:`c_compiler_available` says whether ``config.cxx`` can build modules;
+when it cannot, callers fall back to the Python VM and :func:`warn_no_compiler`
+emits one warning per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.machinery
+import importlib.util
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import sysconfig
+import threading
+import warnings
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from aesara.link.c.cache import CompileCache, default_cache, make_key
+
+__all__ = [
+    "CompileError",
+    "c_compiler_available",
+    "compile_module",
+    "compiler_fingerprint",
+    "default_compile_flags",
+    "warn_no_compiler",
+]
+
+_EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+
+
+class CompileError(RuntimeError):
+    """The C compiler failed on generated code.
+
+    Attributes
+    ----------
+    source_path
+        Where the failing source was saved, for inspection.
+    stderr
+        What the compiler printed.
+    """
+
+    def __init__(self, message: str, source_path: str = "", stderr: str = ""):
+        super().__init__(message)
+        self.source_path = source_path
+        self.stderr = stderr
+
+
+def _cxx() -> str:
+    from aesara.configdefaults import config
+
+    return config.cxx or ""
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint_of(cxx: str) -> str:
+    proc = subprocess.run(
+        [cxx, "--version"], capture_output=True, text=True, timeout=60, check=True
+    )
+    return proc.stdout.strip().splitlines()[0] if proc.stdout else cxx
+
+
+def compiler_fingerprint(cxx: str | None = None) -> str:
+    """A string identifying the compiler (its ``--version`` line)."""
+    return _fingerprint_of(cxx or _cxx())
+
+
+@functools.lru_cache(maxsize=1)
+def _cpu_features() -> str:
+    """The CPU's instruction-set flags (part of the key with -march=native)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith(("flags", "Features")):
+                    return " ".join(sorted(line.split(":", 1)[1].split()))
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def default_compile_flags() -> list[str]:
+    """Flags used for every module.
+
+    ``-fno-math-errno`` lets the compiler vectorise calls to math functions
+    (with glibc's vector math library); ``-ffast-math`` is NOT used, so NaN
+    and infinity semantics stay as NumPy's.
+    """
+    from aesara.configdefaults import config
+
+    flags = [
+        "-O3",
+        "-march=native",
+        "-fno-math-errno",
+        "-fno-trapping-math",
+        "-fPIC",
+        "-shared",
+        "-fvisibility=hidden",
+        "-w",
+    ]
+    flags += shlex.split(config.gcc__cxxflags)
+    return flags
+
+
+def _include_dirs() -> list[str]:
+    return [sysconfig.get_paths()["include"], np.get_include()]
+
+
+_module_memo: dict[str, ModuleType] = {}
+_memo_lock = threading.Lock()
+
+
+def compile_module(
+    source: str,
+    name_hint: str = "kernel",
+    *,
+    extra_flags: tuple[str, ...] = (),
+    libraries: tuple[str, ...] = (),
+    cache: CompileCache | None = None,
+    meta: dict | None = None,
+) -> ModuleType:
+    """Compile (or load from the cache) an extension module and import it.
+
+    Parameters
+    ----------
+    source
+        C source of a whole extension module. The literal ``MODULE_NAME``
+        in it is replaced by the module's unique name, so write the init
+        function as ``PyInit_MODULE_NAME`` and the module name the same way.
+    name_hint
+        A readable prefix of the module name (shown by ``aesara.cache list``).
+    extra_flags, libraries
+        More compiler flags, and libraries to link (``"m"`` for ``-lm``).
+    cache
+        The cache to use; the process-wide one by default.
+    meta
+        Extra metadata stored with the entry.
+
+    Returns
+    -------
+    types.ModuleType
+
+    Raises
+    ------
+    CompileError
+        When the compiler fails; the message includes its first errors.
+    """
+    cxx = _cxx()
+    if not cxx:
+        raise CompileError("No C compiler: config.cxx is empty")
+    flags = default_compile_flags() + list(extra_flags)
+    key = make_key(
+        "c-module",
+        source,
+        name_hint,
+        compiler_fingerprint(cxx),
+        flags,
+        list(libraries),
+        _cpu_features() if "-march=native" in flags else "",
+        sys.implementation.cache_tag,
+        _EXT_SUFFIX,
+        np.__version__.split(".")[0],
+    )
+    with _memo_lock:
+        module = _module_memo.get(key)
+    if module is not None:
+        return module
+    module_name = f"aesara_{_safe(name_hint)}_{key[:20]}"
+    so_name = "module" + _EXT_SUFFIX
+    text = source.replace("MODULE_NAME", module_name)
+    cache = cache or default_cache()
+
+    def build(directory: Path) -> dict:
+        c_path = directory / "module.c"
+        c_path.write_text(text)
+        cmd = [
+            cxx,
+            "-x",
+            "c",
+            *flags,
+            *(f"-I{d}" for d in _include_dirs()),
+            str(c_path),
+            "-x",
+            "none",
+            "-o",
+            str(directory / so_name),
+            *(f"-l{lib}" for lib in libraries),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            keep = _save_failed_source(text, module_name)
+            first = "\n".join(proc.stderr.strip().splitlines()[:20])
+            raise CompileError(
+                f"Compiling the generated module {module_name} failed "
+                f"(source kept at {keep}):\n{first}",
+                source_path=keep,
+                stderr=proc.stderr,
+            )
+        return {"kind": name_hint, "module": module_name, **(meta or {})}
+
+    entry = cache.get_or_build(key, build)
+    module_name = entry.meta.get("module", module_name)
+    module = _load(module_name, entry.path / so_name)
+    with _memo_lock:
+        _module_memo.setdefault(key, module)
+        return _module_memo[key]
+
+
+def _safe(text: str) -> str:
+    out = "".join(c if c.isalnum() else "_" for c in text)[:24]
+    return out or "kernel"
+
+
+def _load(module_name: str, path: Path) -> ModuleType:
+    loader = importlib.machinery.ExtensionFileLoader(module_name, str(path))
+    spec = importlib.util.spec_from_file_location(module_name, path, loader=loader)
+    if spec is None:  # pragma: no cover - defensive
+        raise ImportError(f"cannot load compiled module {path}")
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def _save_failed_source(text: str, module_name: str) -> str:
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix=f"{module_name}-", suffix=".c")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return path
+
+
+_PROBE = r"""
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+static PyObject *probe(PyObject *self, PyObject *args) { return PyLong_FromLong(42); }
+static PyMethodDef methods[] = {{"probe", probe, METH_NOARGS, ""}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "MODULE_NAME", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_MODULE_NAME(void) { return PyModule_Create(&def); }
+"""
+
+_available: dict[str, bool] = {}
+_available_lock = threading.Lock()
+
+
+def c_compiler_available() -> bool:
+    """Whether ``config.cxx`` builds and loads a trivial extension module.
+
+    The answer is remembered per compiler for the process; the probe module
+    itself is cached like any other, so a warm process only loads it.
+    """
+    cxx = _cxx()
+    with _available_lock:
+        if cxx in _available:
+            return _available[cxx]
+        ok = False
+        if cxx:
+            try:
+                ok = compile_module(_PROBE, "probe").probe() == 42
+            except (CompileError, OSError, ImportError, subprocess.SubprocessError):
+                ok = False
+        _available[cxx] = ok
+        return ok
+
+
+_warned = False
+
+
+def warn_no_compiler() -> None:
+    """Warn, once per process, that C code is off and the Python VM is used."""
+    global _warned
+    if _warned:
+        return
+    _warned = True
+    cxx = _cxx()
+    reason = (
+        "config.cxx is empty"
+        if not cxx
+        else f"the compiler {cxx!r} could not build a test module"
+    )
+    warnings.warn(
+        f"aesara: no working C compiler ({reason}); compiled functions run on "
+        "the Python VM instead, which is slower. Install gcc or set "
+        "AESARA_FLAGS=cxx=/path/to/compiler.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
