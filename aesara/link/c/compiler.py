@@ -36,6 +36,7 @@ __all__ = [
     "CompileError",
     "c_compiler_available",
     "compile_module",
+    "compile_shared_library",
     "compiler_fingerprint",
     "default_compile_flags",
     "warn_no_compiler",
@@ -107,6 +108,7 @@ def default_compile_flags() -> list[str]:
         "-march=native",
         "-fno-math-errno",
         "-fno-trapping-math",
+        "-fwrapv",
         "-fPIC",
         "-shared",
         "-fvisibility=hidden",
@@ -218,6 +220,69 @@ def compile_module(
     with _memo_lock:
         _module_memo.setdefault(key, module)
         return _module_memo[key]
+
+
+def compile_shared_library(
+    source: str,
+    name_hint: str = "kernel",
+    *,
+    extra_flags: tuple[str, ...] = (),
+    libraries: tuple[str, ...] = ("mvec", "m"),
+    cache: CompileCache | None = None,
+    meta: dict | None = None,
+) -> Path:
+    """Compile (or find in the cache) a plain C shared library; return its path.
+
+    Unlike :func:`compile_module` the source includes no Python headers, so
+    it compiles fast; the C runtime loads it with ``dlopen``.
+
+    Raises
+    ------
+    CompileError
+        When the compiler fails.
+    """
+    cxx = _cxx()
+    if not cxx:
+        raise CompileError("No C compiler: config.cxx is empty")
+    flags = default_compile_flags() + list(extra_flags)
+    key = make_key(
+        "c-shared",
+        source,
+        compiler_fingerprint(cxx),
+        flags,
+        list(libraries),
+        _cpu_features() if "-march=native" in flags else "",
+    )
+    cache = cache or default_cache()
+
+    def build(directory: Path) -> dict:
+        c_path = directory / "kernel.c"
+        c_path.write_text(source)
+        cmd = [
+            cxx,
+            "-x",
+            "c",
+            *flags,
+            str(c_path),
+            "-x",
+            "none",
+            "-o",
+            str(directory / "kernel.so"),
+            *(f"-l{lib}" for lib in libraries),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            keep = _save_failed_source(source, name_hint)
+            first = "\n".join(proc.stderr.strip().splitlines()[:20])
+            raise CompileError(
+                f"Compiling a generated {name_hint} kernel failed "
+                f"(source kept at {keep}):\n{first}",
+                source_path=keep,
+                stderr=proc.stderr,
+            )
+        return {"kind": name_hint, **(meta or {})}
+
+    return cache.get_or_build(key, build).path / "kernel.so"
 
 
 def _safe(text: str) -> str:
