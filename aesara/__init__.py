@@ -27,7 +27,9 @@ from aesara.compile import (
     predefined_optimizers,
     shared,
 )
+from aesara.compile.function import function_dump
 from aesara.configdefaults import config
+from aesara.updates import OrderedUpdates
 from aesara.configparser import change_flags
 from aesara.gradient import Lop, Rop, grad, hessian, jacobian, subgraph_grad
 

@@ -1,10 +1,17 @@
 """Compilation of graphs into callable functions: modes, shared variables,
 input/output specs and the ``function`` pipeline."""
 
-from aesara.compile.function import function
+from aesara.compile.builders import OpFromGraph
+from aesara.compile.function import function, function_dump
 from aesara.compile.function.pfunc import pfunc, rebuild_collect_shared
 from aesara.compile.function.types import (
+    AliasedMemoryError,
     Function,
+    Supervisor,
+    convert_function_input,
+    fgraph_updated_vars,
+    infer_reuse_pattern,
+    orig_function,
     FunctionMaker,
     UnusedInputError,
     insert_deepcopy,

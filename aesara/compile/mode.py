@@ -24,6 +24,7 @@ from aesara.graph.rewriting.db import (
     TopoDB,
 )
 from aesara.link.basic import Linker, PerformLinker
+from aesara.link.c.linker import CVMLinker
 from aesara.link.vm import VMLinker
 
 _logger = logging.getLogger("aesara.compile.mode")
@@ -221,14 +222,15 @@ def register_optimizer(name: str, opt: Any) -> None:
 
 predefined_linkers: dict[str, Linker] = {
     "py": PerformLinker(),
-    # The C backend does not exist yet: its names run the Python VM.
-    "c": VMLinker(use_cloop=False, c_thunks=True),
-    "c|py": VMLinker(use_cloop=False, c_thunks=True),
-    "c|py_nogc": VMLinker(allow_gc=False, use_cloop=False, c_thunks=True),
+    # The C names compile element-wise nodes and loop in C (falling back to
+    # the Python VM, with a warning, when there is no compiler).
+    "c": CVMLinker(),
+    "c|py": CVMLinker(),
+    "c|py_nogc": CVMLinker(allow_gc=False),
     "vm": VMLinker(use_cloop=False, c_thunks=False),
-    "cvm": VMLinker(use_cloop=True, c_thunks=True),
+    "cvm": CVMLinker(),
     "vm_nogc": VMLinker(allow_gc=False, use_cloop=False, c_thunks=False),
-    "cvm_nogc": VMLinker(allow_gc=False, use_cloop=True, c_thunks=True),
+    "cvm_nogc": CVMLinker(allow_gc=False),
 }
 
 # Backends registered lazily: (package needed, module, linker class).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aesara.graph.basic import Apply, Variable
@@ -15,6 +15,13 @@ StorageMapType = dict
 ComputeMapType = dict
 OutputStorageType = list
 ParamsInputType = Any
+# ``perform(node, inputs, output_storage, params)``.
+PerformMethodType = Callable[[Apply, list, list, Any], None]
+# A thunk: a no-argument callable reading and writing storage cells.
+BasicThunkType = Callable[[], None]
+# Lazy thunks may be called with the compute map's answers.
+ThunkCallableType = Callable[..., Any]
+ThunkType = ThunkCallableType | BasicThunkType
 
 
 class _NoParams:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import linecache
+from abc import ABCMeta
 import os
 import sys
 import traceback
@@ -231,6 +232,49 @@ def _hashable(value):
     return value
 
 
+def _install_props_methods(cls) -> None:
+    """Give ``cls`` ``==``, ``hash``, ``str`` and ``_props`` from its own ``__props__``."""
+    props = cls.__dict__.get("__props__")
+    if props is None:
+        return
+    if not isinstance(props, tuple) or not all(isinstance(p, str) for p in props):
+        raise TypeError(f"{cls.__name__}.__props__ must be a tuple of strings")
+    if "__eq__" not in cls.__dict__:
+
+        def __eq__(self, other):
+            return (
+                self is other
+                or type(self) is type(other)
+                and _props_tuple(self) == _props_tuple(other)
+            )
+
+        cls.__eq__ = __eq__
+    if "__hash__" not in cls.__dict__:
+
+        def __hash__(self):
+            return hash(
+                (type(self), tuple(_hashable(p) for p in _props_tuple(self)))
+            )
+
+        cls.__hash__ = __hash__
+    # With no props, an inherited custom ``__str__`` is kept.
+    if "__str__" not in cls.__dict__ and (props or cls.__str__ is object.__str__):
+        if props:
+
+            def __str__(self):
+                inner = ", ".join(f"{p}={getattr(self, p)!r}" for p in props)
+                return f"{type(self).__name__}{{{inner}}}"
+
+        else:
+
+            def __str__(self):
+                return type(self).__name__
+
+        cls.__str__ = __str__
+    cls._props = _props_tuple
+    cls._props_dict = _props_dict
+
+
 class MetaObject:
     """Base giving value semantics (``==``, ``hash``, ``str``) from ``__props__``.
 
@@ -243,45 +287,7 @@ class MetaObject:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        props = cls.__dict__.get("__props__")
-        if props is None:
-            return
-        if not isinstance(props, tuple) or not all(isinstance(p, str) for p in props):
-            raise TypeError(f"{cls.__name__}.__props__ must be a tuple of strings")
-        if "__eq__" not in cls.__dict__:
-
-            def __eq__(self, other):
-                return (
-                    self is other
-                    or type(self) is type(other)
-                    and _props_tuple(self) == _props_tuple(other)
-                )
-
-            cls.__eq__ = __eq__
-        if "__hash__" not in cls.__dict__:
-
-            def __hash__(self):
-                return hash(
-                    (type(self), tuple(_hashable(p) for p in _props_tuple(self)))
-                )
-
-            cls.__hash__ = __hash__
-        # With no props, an inherited custom ``__str__`` is kept.
-        if "__str__" not in cls.__dict__ and (props or cls.__str__ is object.__str__):
-            if props:
-
-                def __str__(self):
-                    inner = ", ".join(f"{p}={getattr(self, p)!r}" for p in props)
-                    return f"{type(self).__name__}{{{inner}}}"
-
-            else:
-
-                def __str__(self):
-                    return type(self).__name__
-
-            cls.__str__ = __str__
-        cls._props = _props_tuple
-        cls._props_dict = _props_dict
+        _install_props_methods(cls)
 
     def __repr__(self):
         # ``object.__str__`` calls ``__repr__``: avoid infinite recursion for
@@ -289,6 +295,21 @@ class MetaObject:
         if type(self).__str__ is object.__str__:
             return object.__repr__(self)
         return str(self)
+
+
+class MetaType(ABCMeta):
+    """Metaclass giving classes value semantics from ``__props__``.
+
+    A class created with ``metaclass=MetaType`` that sets ``__props__`` (a
+    tuple of attribute names) gets ``__eq__``, ``__hash__``, ``__str__``,
+    ``_props()`` and ``_props_dict()`` built from those attributes, unless it
+    defines them itself; the same rules as for :class:`MetaObject` subclasses.
+    """
+
+    def __new__(mcs, name: str, bases: tuple, dct: dict, **kwargs):
+        cls = super().__new__(mcs, name, bases, dct, **kwargs)
+        _install_props_methods(cls)
+        return cls
 
 
 def flatten(items: Iterable) -> list:

@@ -350,8 +350,8 @@ class VMLinker(LocalLinker):
         Free intermediate results after their last use (``None``: the
         ``allow_gc`` config flag).
     use_cloop
-        Accepted for compatibility; the C loop belongs to the C backend,
-        which does not exist yet, so the Python loops are used.
+        Ignored here; :class:`aesara.link.c.linker.CVMLinker` runs its loop
+        in C when this is true.
     callback
         Called after every node (forces the :class:`Stack` VM).
     callback_input
@@ -424,6 +424,12 @@ class VMLinker(LocalLinker):
             return any(getattr(t, "lazy", False) for t in thunks)
         return bool(lazy)
 
+    def make_node_thunk(self, node, storage_map, compute_map, impl):
+        """The thunk of one node (subclasses substitute compiled ones)."""
+        return node.op.make_thunk(
+            node, storage_map, compute_map, self.no_recycling, impl=impl
+        )
+
     def make_vm(
         self,
         nodes,
@@ -487,9 +493,7 @@ class VMLinker(LocalLinker):
         impl = "py" if self.c_thunks is False else None
         for node in order:
             try:
-                thunk = node.op.make_thunk(
-                    node, storage_map, compute_map, self.no_recycling, impl=impl
-                )
+                thunk = self.make_node_thunk(node, storage_map, compute_map, impl)
             except Exception as e:
                 msg = f"An error happened while preparing the thunk of node {node}: {e}"
                 if e.args and isinstance(e.args[0], str):

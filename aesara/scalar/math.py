@@ -943,3 +943,6 @@ class Hyp2F1(_SpecialOp):
 
 
 hyp2f1 = Hyp2F1(_float_out, name="hyp2f1")
+
+# Aesara's historical class name.
+Owens_t = OwensT

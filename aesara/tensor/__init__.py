@@ -123,8 +123,26 @@ if _importlib_util.find_spec("aesara.tensor.math") is not None:
     from aesara.tensor.math import *
 
 from aesara.tensor import extra_ops, subtensor  # noqa: E402, I001 - rewriting last
+from aesara.tensor import nlinalg  # noqa: E402 - at.nlinalg.det, as in Aesara
+from aesara.tensor import slinalg  # noqa: E402
+from aesara.tensor import linalg  # noqa: E402 - nlinalg + slinalg, as in Aesara
 from aesara.tensor.extra_ops import *  # noqa: E402, F403
 from aesara.tensor.subtensor import inc_subtensor, set_subtensor, take  # noqa: E402
+from aesara.tensor.sort import (  # noqa: E402
+    argsort,
+    argtopk,
+    sort,
+    topk,
+    topk_and_argtopk,
+)
 
 # Registers the tensor rewrites in aesara.compile.mode.optdb.
 import aesara.tensor.rewriting  # noqa: E402, F401
+
+# Further names Aesara 2.9 exposes here (see tests/test_api_audit.py).
+from aesara.gradient import consider_constant, grad, hessian, jacobian  # noqa: E402
+from aesara.tensor import sharedvar, special, xlogx  # noqa: E402, F401
+from aesara.tensor import random  # noqa: E402, F401 - at.random, as in Aesara
+from aesara.tensor.basic import *  # noqa: E402, F403
+from aesara.tensor.subtensor import *  # noqa: E402, F403
+from aesara.tensor.type_other import *  # noqa: E402, F403

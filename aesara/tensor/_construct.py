@@ -856,12 +856,19 @@ class Choose(Op):
         return [disconnected(), sum_to_input(g, choices)]
 
 
-def choose(a: Any, choices: Any, mode: str = "raise") -> TensorVariable:
+def choose(
+    a: Any, choices: Any, out: None = None, mode: str = "raise"
+) -> TensorVariable:
     """Build an array from ``choices`` selected by the indices ``a`` (``numpy.choose``).
 
     ``choices`` is a tensor whose first axis lists the alternatives, or a
-    list/tuple of tensors (broadcast against each other).
+    list/tuple of tensors (broadcast against each other). ``out`` exists for
+    NumPy's signature and must be ``None`` (symbolic results are new values).
     """
+    if out is not None:
+        raise TypeError(
+            "choose: out must be None; symbolic results cannot be written in place"
+        )
     if isinstance(choices, (list, tuple)):
         from aesara.tensor.extra_ops import broadcast_arrays
 

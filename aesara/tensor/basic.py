@@ -1199,3 +1199,7 @@ from aesara.tensor._join import *  # noqa: E402, F403
 from aesara.tensor._join import __all__ as _join_all  # noqa: E402
 
 __all__ += _join_all + _construct_all
+from aesara.tensor._basic_extra import *  # noqa: E402, F403
+from aesara.tensor._basic_extra import __all__ as _extra_all  # noqa: E402
+
+__all__ += _extra_all

@@ -768,13 +768,16 @@ class Elemwise(Op):
         rdt = getattr(r, "dtype", None)
         if (
             rdt is not None
-            and dt.kind == "f"
-            and rdt.kind == "f"
-            and rdt.itemsize < dt.itemsize
+            and dt.kind in "fc"
+            and (
+                rdt.kind in _DISCRETE_KINDS
+                or (rdt.kind == dt.kind and rdt.itemsize < dt.itemsize)
+            )
             and any(np.asarray(i).dtype.kind in _DISCRETE_KINDS for i in inputs)
         ):
             # NumPy picked a narrower float for integer inputs (e.g. float16
-            # for int8); recompute in the declared precision instead.
+            # for int8), or stayed integral (np.reciprocal of ints): recompute
+            # in the declared precision instead.
             cast_in = [
                 np.asarray(i, dtype=dt)
                 if np.asarray(i).dtype.kind in _DISCRETE_KINDS
@@ -969,6 +972,37 @@ _ACC_UPCAST = {
 }
 
 
+def _split_fused_reduction(scalar_op: Any) -> tuple[np.ufunc, Callable] | None:
+    """Split a Composite ``op(acc, f(x))`` into ``(op's ufunc, array f)``.
+
+    Returns ``None`` for any other scalar op (reduction fusion builds this
+    form; see :func:`aesara.tensor.rewriting.fusion.local_careduce_fusion`).
+    """
+    composite_cls = getattr(aes, "Composite", None)
+    if composite_cls is None or not isinstance(scalar_op, composite_cls):
+        return None
+    if scalar_op.nin != 2 or scalar_op.nout != 1:
+        return None
+    (out,) = scalar_op.outputs
+    node = out.owner
+    acc, x = scalar_op.inputs
+    if node is None or len(node.inputs) != 2 or node.inputs[0] is not acc:
+        return None
+    spec = getattr(node.op, "nfunc_spec", None)
+    fn = _resolve_nfunc(spec[0]) if spec else None
+    if not isinstance(fn, np.ufunc):
+        return None
+    elem = node.inputs[1]
+    from aesara.graph.basic import graph_inputs
+
+    if acc in set(graph_inputs([elem])):
+        return None
+    if elem is x:
+        return fn, np.asarray
+    pre = _composite_function(composite_cls([x], [elem]))
+    return fn, pre
+
+
 class CAReduce(Op):
     """Reduce a tensor along axes with a commutative, associative binary scalar op.
 
@@ -1031,10 +1065,24 @@ class CAReduce(Op):
         spec = getattr(self.scalar_op, "nfunc_spec", None)
         fn = _resolve_nfunc(spec[0]) if spec else None
         self.ufunc = fn if isinstance(fn, np.ufunc) else None
+        # A Composite ``op(acc, f(x))`` (built by reduction fusion) reduces
+        # with ``op``'s ufunc after applying ``f`` to the whole input.
+        self._fused_pre = None
+        self._fused_ufunc = None
+        if self.ufunc is None:
+            split = _split_fused_reduction(self.scalar_op)
+            if split is not None:
+                self._fused_ufunc, self._fused_pre = split
+
+    def __getstate__(self):
+        d = self.__dict__.copy()
+        d.pop("_fused_pre", None)
+        d.pop("_fused_ufunc", None)
+        return d
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        if "ufunc" not in state:
+        if "ufunc" not in state or "_fused_pre" not in state:
             self._init_ufunc()
 
     def clone(self, **kwargs) -> CAReduce:
@@ -1121,15 +1169,19 @@ class CAReduce(Op):
         odtype = node.outputs[0].type.dtype
         axis = self.axis
         acc = self.acc_dtype
+        ufunc = self.ufunc
+        if ufunc is None and self._fused_ufunc is not None:
+            ufunc = self._fused_ufunc
+            x = self._fused_pre(x)
         try:
-            if self.ufunc is not None:
+            if ufunc is not None:
                 try:
-                    r = self.ufunc.reduce(x, axis=axis, dtype=acc)
+                    r = ufunc.reduce(x, axis=axis, dtype=acc)
                 except (TypeError, ValueError) as err:
                     if x.size == 0 or "identity" in str(err):
                         raise
                     # Non-reorderable ufuncs reduce one axis at a time.
-                    r = self._reduce_each(self.ufunc.reduce, x, axis, acc)
+                    r = self._reduce_each(ufunc.reduce, x, axis, acc)
             else:
                 f = np.frompyfunc(self.scalar_op.impl, 2, 1)
                 r = self._reduce_each(f.reduce, x, axis, None)

@@ -268,6 +268,10 @@ class Diff(Op):
         return [-g if self.n % 2 else g]
 
 
+# Aesara's name for the op.
+DiffOp = Diff
+
+
 def diff(x: Any, n: int = 1, axis: int = -1) -> TensorVariable:
     """The ``n``-th discrete difference of ``x`` along ``axis`` (``numpy.diff``)."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
@@ -1453,3 +1457,8 @@ __all__ = [
     "CpuContiguous",
     "cpu_contiguous",
 ]
+
+
+def broadcast_shape_iter(arrays: Any, arrays_are_shapes: bool = False) -> tuple:
+    """:func:`broadcast_shape` taking one iterable of tensors (or of shapes)."""
+    return broadcast_shape(*list(arrays), arrays_are_shapes=arrays_are_shapes)

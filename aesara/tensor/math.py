@@ -1276,3 +1276,8 @@ from aesara.tensor._products import *  # noqa: E402, F403
 from aesara.tensor._products import __all__ as _products_all  # noqa: E402
 
 __all__ += _special_all + _products_all
+from aesara.tensor._math_extra import *  # noqa: E402, F403
+from aesara.tensor._math_extra import __all__ as _extra_all  # noqa: E402
+
+__all__ += _extra_all
+from aesara.tensor._math_ops_extra import Mean, ProdWithoutZeros  # noqa: E402, F401

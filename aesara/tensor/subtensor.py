@@ -1075,3 +1075,9 @@ from aesara.tensor.subtensor_advanced import *  # noqa: E402,F403  (re-export)
 from aesara.tensor.subtensor_advanced import __all__ as _advanced_all  # noqa: E402
 
 __all__ += list(_advanced_all)
+
+
+def as_nontensor_scalar(a: Any) -> Variable:
+    """``a`` as a scalar (non-tensor) variable: int literals become int64
+    constants, 0-d tensors are converted; anything else is a ``TypeError``."""
+    return _as_nontensor_scalar(a)

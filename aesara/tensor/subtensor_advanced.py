@@ -224,7 +224,8 @@ def _check_index(x: Variable, index: Sequence[Variable], what: str) -> None:
                 d = consumed + j
                 if d < x.type.ndim:
                     n = x.type.shape[d]
-                    if s is not None and n is not None and s != n:
+                    # NumPy accepts an empty mask anywhere (it selects nothing).
+                    if s is not None and n is not None and s != n and s != 0:
                         raise IndexError(
                             f"{what}: boolean index did not match indexed tensor along "
                             f"dimension {d}; dimension is {n} but corresponding boolean "

@@ -191,3 +191,11 @@ __all__ = [
     "make_slice",
     "as_symbolic_slice",
 ]
+
+
+def as_int_none_variable(x: Any) -> Variable:
+    """``NoneConst`` for ``None``, else ``x`` as a 0-d integer tensor variable.
+
+    Raises ``TypeError`` for booleans, non-scalars and non-integer dtypes.
+    """
+    return _as_int_none_variable(x, "value")

@@ -46,3 +46,101 @@ def normalize_axis(axis: int, ndim: int, what: str = "axis") -> int:
             f"{what} {axis} is out of bounds for a tensor of {ndim} dimensions"
         )
     return axis % ndim if ndim else 0
+
+
+def shape_of_variables(fgraph: Any, input_shapes: dict) -> dict:
+    """The numeric shape of every tensor variable of ``fgraph``.
+
+    Parameters
+    ----------
+    fgraph
+        A ``FunctionGraph``; a ``ShapeFeature`` is attached if it has none.
+    input_shapes
+        ``{input_variable: shape tuple}`` for the graph's tensor inputs.
+
+    Returns
+    -------
+    dict
+        ``{variable: tuple of ints}`` for every variable whose shape follows
+        from ``input_shapes`` (and the graph's static shapes).
+    """
+    from aesara.compile.function import function
+    from aesara.graph.basic import clone_replace
+    from aesara.tensor.rewriting.shape import ShapeFeature
+    from aesara.tensor.type import lscalar
+
+    if not hasattr(fgraph, "shape_feature"):
+        fgraph.attach_feature(ShapeFeature())
+    feature = fgraph.shape_feature
+    for var in input_shapes:
+        if var not in fgraph.inputs:
+            raise ValueError(f"shape_of_variables: {var} is not an input of the graph")
+    # The shape of each input becomes a tuple of integer scalars we can feed.
+    dims: dict = {}
+    for inp in fgraph.inputs:
+        if inp in input_shapes:
+            ndim = getattr(inp.type, "ndim", None)
+            if ndim is None or len(input_shapes[inp]) != ndim:
+                raise ValueError(
+                    f"shape_of_variables: the shape given for {inp} has "
+                    f"{len(input_shapes[inp])} entries, expected {ndim}"
+                )
+            dims[inp] = [lscalar() for _ in range(ndim)]
+    variables = [
+        v for v in fgraph.variables if getattr(v.type, "ndim", None) is not None
+    ]
+    shapes = [feature.shape_of[v] for v in variables]
+    keep = [k for k, shp in enumerate(shapes) if shp is not None]
+    variables = [variables[k] for k in keep]
+    shapes = [shapes[k] for k in keep]
+    flat = [s for shp in shapes for s in shp]
+    # The shape graphs read the inputs' sizes through Shape_i: feed those.
+    from aesara.graph.basic import ancestors
+    from aesara.tensor.shape import Shape_i
+
+    replace = {}
+    for v in ancestors(flat):
+        node = v.owner
+        if node is not None and isinstance(node.op, Shape_i):
+            src = node.inputs[0]
+            if src in dims:
+                replace[v] = dims[src][node.op.i]
+            elif src in fgraph.inputs:
+                raise ValueError(
+                    f"shape_of_variables: the shape of input {src} is needed; give "
+                    "it in input_shapes"
+                )
+    if replace:
+        flat = clone_replace(flat, replace)
+    flat_inputs = [s for syms in dims.values() for s in syms]
+    fn = function(flat_inputs, flat, on_unused_input="ignore", mode="FAST_COMPILE")
+    values = fn(*[int(d) for inp in dims for d in input_shapes[inp]])
+    res, k = {}, 0
+    for v, shp in zip(variables, shapes):
+        res[v] = tuple(int(x) for x in values[k : k + len(shp)])
+        k += len(shp)
+    return res
+
+
+def import_func_from_string(func_string: str) -> Any:
+    """The object named by a dotted path (``"numpy.exp"``), or ``None``."""
+    import importlib
+
+    if not isinstance(func_string, str):
+        raise TypeError(
+            f"import_func_from_string: expected a dotted name (str), got "
+            f"{type(func_string).__name__}"
+        )
+    parts = func_string.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None

@@ -107,3 +107,23 @@ def function(
         on_unused_input=on_unused_input,
         output_keys=output_keys,
     )
+
+
+def function_dump(filename: str, inputs: Sequence, outputs: Any = None, mode: Any = None, updates: Any = None, givens: Any = None, no_default_updates: bool | Sequence = False, accept_inplace: bool = False, name: str | None = None, rebuild_strict: bool = True, allow_input_downcast: bool | None = None, profile: Any = None, on_unused_input: str | None = None, extra_tag_to_remove: Any = None) -> None:
+    """Pickle the arguments of a :func:`function` call to ``filename``.
+
+    Loading the file gives a dict of keyword arguments; ``function(**d)``
+    compiles the same function (useful to reproduce a compilation problem).
+    ``extra_tag_to_remove`` is accepted for compatibility.
+    """
+    import pickle
+
+    d = dict(
+        inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
+        no_default_updates=no_default_updates, accept_inplace=accept_inplace,
+        name=name, rebuild_strict=rebuild_strict,
+        allow_input_downcast=allow_input_downcast, profile=profile,
+        on_unused_input=on_unused_input,
+    )
+    with open(filename, "wb") as f:
+        pickle.dump(d, f, protocol=pickle.HIGHEST_PROTOCOL)

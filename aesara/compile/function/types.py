@@ -19,6 +19,10 @@ from aesara.graph.utils import InconsistencyError
 from aesara.link.basic import Container
 
 __all__ = [
+    "AliasedMemoryError",
+    "convert_function_input",
+    "fgraph_updated_vars",
+    "orig_function",
     "Function",
     "FunctionMaker",
     "Supervisor",
@@ -372,6 +376,26 @@ class Function:
         self._finder = self._build_finder()
         self.container = _ContainerMap(self)
         self.value = _ValueMap(self)
+        # The C call path, when the VM offers one (the C VM linker's does).
+        self._fast_call = None
+        make_fast = getattr(self.vm, "make_fast_call", None)
+        if make_fast is not None and not self.profile:
+            self._fast_call = make_fast(self)
+        if self._fast_call is not None:
+            self._fast_call.trust_input = self._trust_input
+            _install_call_descriptor()
+
+    @property
+    def trust_input(self) -> bool:
+        """Skip checking and converting the arguments."""
+        return self._trust_input
+
+    @trust_input.setter
+    def trust_input(self, value: bool) -> None:
+        self._trust_input = bool(value)
+        fast = self.__dict__.get("_fast_call")
+        if fast is not None:
+            fast.trust_input = self._trust_input
 
     def _build_finder(self) -> dict:
         finder: dict = {}
@@ -393,7 +417,7 @@ class Function:
 
     # -- the call path ---------------------------------------------------------------
 
-    def __call__(self, *args, **kwargs):
+    def _py_call(self, *args, **kwargs):
         """Compute the outputs for the given input values.
 
         Keyword arguments bind inputs by name; ``output_subset`` (a list of
@@ -401,7 +425,7 @@ class Function:
         """
         if kwargs or len(args) != self._n_explicit:
             return self._call_general(args, kwargs)
-        if self.trust_input:
+        if self._trust_input:
             for cell, arg in zip(self._in_cells, args):
                 cell[0] = arg
         else:
@@ -415,6 +439,10 @@ class Function:
             self.vm()
             return self._out_cells[0][0]
         return self._run_and_collect(None)
+
+    # Replaced by a C descriptor (see ``_install_call_descriptor``) once the
+    # C runtime is loaded; it dispatches to ``_fast_call`` or ``_py_call``.
+    __call__ = _py_call
 
     def _bad_input(self, e: Exception, pos: int):
         """Re-raise a filter error with the input's name and position."""
@@ -507,6 +535,13 @@ class Function:
                 self.vm.update_profile(profile)
         else:
             self.vm()
+        return self._collect(output_subset)
+
+    def _collect_no_subset(self):
+        return self._collect(None)
+
+    def _collect(self, output_subset):
+        """The call's return value, once the VM has run; applies the updates."""
         # Read the outputs before writing the updates: an output may share its
         # cell with an updated input.
         outs = [cell[0] for cell in self._out_cells]
@@ -709,6 +744,17 @@ class Function:
 
     def __str__(self):
         return f"Function({self.name or ''})"
+
+
+def _install_call_descriptor() -> None:
+    """Let ``Function.__call__`` reach the C call path without a Python frame."""
+    if "__call__" in Function.__dict__ and Function.__dict__["__call__"] is not (
+        Function.__dict__["_py_call"]
+    ):
+        return
+    from aesara.link.c.linker import call_descriptor
+
+    Function.__call__ = call_descriptor()
 
 
 def _position_of(cells: list, cell) -> int:
@@ -1009,3 +1055,108 @@ def _constructor_FunctionMaker_full(kwargs, unpack_single, return_none):
         maker.unpack_single = unpack_single
         maker.return_none = return_none
     return maker
+
+
+class AliasedMemoryError(Exception):
+    """Two function inputs share memory where that is not allowed."""
+
+
+def fgraph_updated_vars(fgraph, expanded_inputs: Sequence[SymbolicInput]) -> dict:
+    """``{input variable: its update expression}`` read from ``fgraph``'s outputs.
+
+    The update expressions are the trailing outputs of ``fgraph``, in the
+    order of the inputs that have an update (as :func:`std_fgraph` builds it).
+    """
+    if len(expanded_inputs) != len(fgraph.inputs):
+        raise ValueError(
+            f"fgraph_updated_vars: {len(expanded_inputs)} input specs for a graph "
+            f"of {len(fgraph.inputs)} inputs"
+        )
+    updated = [
+        ivar
+        for spec, ivar in zip(expanded_inputs, fgraph.inputs)
+        if getattr(spec, "update", None) is not None
+    ]
+    n_out = len(fgraph.outputs)
+    if len(updated) > n_out:
+        raise ValueError("fgraph_updated_vars: more updates than graph outputs")
+    return dict(zip(updated, fgraph.outputs[n_out - len(updated) :]))
+
+
+def convert_function_input(input: Any) -> SymbolicInput:
+    """Turn one ``inputs`` entry into a :class:`SymbolicInput`.
+
+    Accepts a ``SymbolicInput`` (returned as is), a variable, or a tuple
+    ``([name,] variable[, value])`` / ``([name,] (variable, update), value)``.
+    """
+    if isinstance(input, SymbolicInput):
+        return input
+    if isinstance(input, Constant):
+        raise TypeError(f"A Constant ({input}) is not a legal function input")
+    if isinstance(input, Variable):
+        return In(input)
+    if isinstance(input, (list, tuple)):
+        spec = list(input)
+        if not spec:
+            raise TypeError(f"Nonsensical input specification: {input!r}")
+        name = spec.pop(0) if isinstance(spec[0], str) else None
+        if spec and isinstance(spec[0], (list, tuple)):
+            if len(spec[0]) != 2 or len(spec) != 2:
+                raise TypeError(
+                    f"Input specification {input!r}: expected ((variable, update), value)"
+                )
+            (variable, update), value = spec
+        elif spec and isinstance(spec[0], Variable):
+            if len(spec) > 2:
+                raise TypeError(
+                    f"Input specification {input!r}: expected (variable[, value])"
+                )
+            variable, update = spec[0], None
+            value = spec[1] if len(spec) == 2 else None
+        elif spec and isinstance(spec[0], SymbolicInput):
+            if len(spec) != 1:
+                raise TypeError(f"Input specification {input!r}: unexpected entries")
+            return spec[0]
+        else:
+            raise TypeError(f"Unknown input specification: {input!r}")
+        if isinstance(variable, Constant):
+            raise TypeError(f"A Constant ({variable}) is not a legal function input")
+        return In(variable, name=name, value=value, update=update)
+    raise TypeError(
+        f"Unknown input type: {type(input).__name__} ({input!r}); expected a "
+        "Variable, an In or a tuple"
+    )
+
+
+def orig_function(
+    inputs: Sequence[Any],
+    outputs: Any,
+    mode: Any = None,
+    accept_inplace: bool = False,
+    name: str | None = None,
+    profile: Any = None,
+    on_unused_input: str | None = None,
+    output_keys: Any = None,
+) -> Function:
+    """Compile a function from input specs, without ``givens`` or shared-variable collection.
+
+    ``inputs`` are converted with :func:`convert_function_input`; ``outputs``
+    is a variable, an ``Out``, or a list of them.
+    """
+    from aesara.compile.io import Out
+
+    specs = [convert_function_input(i) for i in inputs]
+    single = not isinstance(outputs, (list, tuple))
+    outs = [outputs] if single else list(outputs)
+    outs = [o if isinstance(o, SymbolicOutput) else Out(o) for o in outs]
+    maker = FunctionMaker(
+        specs,
+        outs[0] if single else outs,
+        mode,
+        accept_inplace=accept_inplace,
+        profile=profile,
+        on_unused_input=on_unused_input,
+        output_keys=output_keys,
+        name=name,
+    )
+    return maker.create([s.value for s in specs])

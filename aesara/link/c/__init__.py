@@ -1,8 +1,13 @@
-"""Placeholder for the C backend.
+"""The C backend.
 
-The C code generator, ``CLinker``/``OpWiseCLinker`` and the ``cvm`` loop
-belong to the C backend issue and do not exist yet. Until then the linker
-names ``"c"``, ``"c|py"`` and ``"cvm"`` resolve to the Python
-:class:`aesara.link.vm.VMLinker`, which runs every op through its
-``perform`` method.
+Element-wise nodes (including fused ``Composite`` ones) are compiled into
+small C kernels (:mod:`aesara.link.c.elemwise_codegen`) run by the C
+runtime (:mod:`aesara.link.c.runtime`); :class:`CVMLinker` wires them into
+compiled functions with a loop written in C and a C call path. The linker
+names ``"cvm"``, ``"c"``, ``"c|py"`` and their ``_nogc`` variants use it;
+without a working compiler it runs the Python VM and warns once.
 """
+
+from aesara.link.c.linker import CLinker, CVMLinker, OpWiseCLinker
+
+__all__ = ["CLinker", "CVMLinker", "OpWiseCLinker"]

@@ -1,0 +1,395 @@
+"""The C VM linker: element-wise nodes run compiled kernels, the loop runs in C.
+
+:class:`CVMLinker` is a :class:`~aesara.link.vm.VMLinker` whose Elemwise
+nodes (when their scalar op and dtypes have a C translation) get an
+``ElemwiseThunk`` from the C runtime instead of their Python ``perform``;
+every other node keeps its Python thunk. Graphs without lazy ops run on
+:class:`CVM`, whose loop (with the same garbage collection as
+:class:`~aesara.link.vm.LoopGC`) is C; lazy graphs keep the Python
+:class:`~aesara.link.vm.Stack` VM, with the C thunks inside.
+
+Without a working compiler the linker behaves as the Python ``VMLinker``
+and warns once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from aesara.link.utils import raise_with_op
+from aesara.link.vm import VM, VMLinker
+
+__all__ = ["CLinker", "CVM", "CVMLinker", "OpWiseCLinker", "make_fast_call"]
+
+_kernel_paths: dict[tuple, Path | None] = {}
+_kernel_lock = threading.Lock()
+_warned_compile = False
+
+
+def _elemwise_key(node) -> tuple | None:
+    """The kernel-cache key of an Elemwise node, or None if it has no C kernel."""
+    from aesara.tensor.elemwise import Elemwise
+    from aesara.tensor.type import TensorType
+
+    op = node.op
+    if type(op) is not Elemwise:
+        return None
+    if not all(isinstance(v.type, TensorType) for v in node.inputs + node.outputs):
+        return None
+    if len(node.inputs) + len(node.outputs) > 64 or node.outputs[0].type.ndim > 64:
+        return None
+    return (
+        op.scalar_op,
+        tuple(v.type.dtype for v in node.inputs),
+        tuple(v.type.dtype for v in node.outputs),
+    )
+
+
+def _kernel_path(key: tuple) -> Path | None:
+    """Compile (or fetch from the caches) the kernel for ``key``; None if impossible."""
+    global _warned_compile
+    with _kernel_lock:
+        if key in _kernel_paths:
+            return _kernel_paths[key]
+    from aesara.link.c.compiler import CompileError, compile_shared_library
+    from aesara.link.c.elemwise_codegen import elemwise_kernel
+
+    scalar_op, in_dtypes, out_dtypes = key
+    path = None
+    try:
+        kernel = elemwise_kernel(scalar_op, in_dtypes, out_dtypes)
+        path = compile_shared_library(kernel.source, "elemwise")
+    except NotImplementedError:
+        path = None
+    except (CompileError, OSError) as e:
+        if not _warned_compile:
+            _warned_compile = True
+            warnings.warn(
+                f"aesara: compiling an element-wise kernel for {scalar_op} failed; "
+                f"such nodes run in Python: {e}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        path = None
+    with _kernel_lock:
+        _kernel_paths[key] = path
+    return path
+
+
+def _compile_kernels(keys: Sequence[tuple]) -> None:
+    """Compile the kernels not built yet, in parallel threads when several."""
+    with _kernel_lock:
+        todo = list(dict.fromkeys(k for k in keys if k not in _kernel_paths))
+    if len(todo) <= 1:
+        for k in todo:
+            _kernel_path(k)
+        return
+    # The compiler runs in subprocesses, so threads overlap the builds.
+    with ThreadPoolExecutor(max_workers=min(8, len(todo))) as pool:
+        list(pool.map(_kernel_path, todo))
+
+
+def _thread_min() -> int:
+    from aesara.configdefaults import config
+
+    return int(config.openmp_elemwise_minsize) if config.openmp else -1
+
+
+def make_elemwise_thunk(node, storage_map, compute_map, no_recycling, path: Path):
+    """An ``ElemwiseThunk`` running the kernel at ``path`` for ``node``."""
+    from aesara.link.c.elemwise_codegen import KERNEL_ABI_VERSION
+    from aesara.link.c.runtime import get_runtime
+
+    rt = get_runtime()
+    op = node.op
+    fallback = op.make_thunk(node, storage_map, compute_map, no_recycling, impl="py")
+    in_cells = tuple(storage_map[v] for v in node.inputs)
+    out_cells = tuple(storage_map[v] for v in node.outputs)
+    thunk = rt.ElemwiseThunk(
+        str(path),
+        KERNEL_ABI_VERSION,
+        in_cells,
+        out_cells,
+        tuple(np.dtype(v.type.dtype).num for v in node.inputs),
+        tuple(np.dtype(v.type.dtype).num for v in node.outputs),
+        node.outputs[0].type.ndim,
+        tuple(op.inplace_pattern.get(j, -1) for j in range(len(node.outputs))),
+        tuple(tuple(s == 1 for s in v.type.shape) for v in node.inputs),
+        str(op),
+        fallback,
+        _thread_min(),
+    )
+    thunk.lazy = False
+    thunk.perform = getattr(fallback, "perform", None)
+    thunk.py_thunk = fallback
+    return thunk
+
+
+class CVM(VM):
+    """Runs the thunks in order with the runtime's C loop.
+
+    Parameters
+    ----------
+    post_thunk_clear
+        For each thunk, the cells to empty once it has run (``None``: keep
+        every intermediate result, like :class:`~aesara.link.vm.Loop`).
+    """
+
+    def __init__(
+        self,
+        fgraph,
+        nodes,
+        thunks,
+        pre_call_clear,
+        post_thunk_clear: Sequence[Sequence[list]] | None = None,
+    ):
+        from aesara.link.c.runtime import get_runtime
+
+        super().__init__(fgraph, nodes, thunks, pre_call_clear)
+        self.allow_gc = post_thunk_clear is not None
+        if post_thunk_clear is None:
+            post_thunk_clear = [()] * len(self.thunks)
+        if len(post_thunk_clear) != len(self.thunks):
+            raise ValueError("post_thunk_clear needs one entry per thunk")
+        self.post_thunk_clear = [list(c) for c in post_thunk_clear]
+        self._loop = get_runtime().CLoop(
+            tuple(self.thunks),
+            tuple(tuple(c) for c in self.post_thunk_clear),
+            tuple(self.pre_call_clear),
+            self._on_error,
+        )
+
+    def __call__(self) -> None:
+        if self.time_thunks:
+            return self._timed_call()
+        self._loop()
+
+    def _on_error(self, index: int, etype, evalue, tb) -> None:
+        # Called by the C loop with the failing thunk's exception.
+        raise_with_op(
+            self.fgraph,
+            self.nodes[index],
+            self.thunks[index],
+            exc_info=(etype, evalue, tb),
+        )
+
+    def _timed_call(self) -> None:
+        for cell in self.pre_call_clear:
+            cell[0] = None
+        thunk = None
+        try:
+            for i, thunk in enumerate(self.thunks):
+                t0 = time.perf_counter()
+                thunk()
+                self.call_times[i] += time.perf_counter() - t0
+                self.call_counts[i] += 1
+                for cell in self.post_thunk_clear[i]:
+                    cell[0] = None
+        except Exception:
+            self._raise(thunk)
+
+    def make_fast_call(self, function) -> Callable | None:
+        """The C positional call path of ``function`` (a compiled Function)."""
+        return make_fast_call(function, self._loop)
+
+
+def make_fast_call(function, vm: Callable) -> Callable | None:
+    """Build the runtime's ``FastCall`` for ``function``, running ``vm``.
+
+    Returns ``None`` when the function needs the general path (profiling).
+    """
+    from aesara.link.c.runtime import get_runtime
+    from aesara.tensor.type import TensorType
+
+    if function.profile:
+        return None
+    rt = get_runtime()
+    typenums, ndims, shapes, fast_ok, kinds = [], [], [], [], []
+    for k in function._explicit:
+        c = function.input_storage[k]
+        t = c.type
+        if isinstance(t, TensorType) and not getattr(
+            t, "filter_checks_isfinite", False
+        ):
+            dt = np.dtype(t.dtype)
+            typenums.append(dt.num)
+            ndims.append(t.ndim)
+            shapes.append(
+                tuple(t.shape) if any(s is not None for s in t.shape) else None
+            )
+            fast_ok.append(1)
+            kind = 0
+            if t.ndim == 0 and not c.strict:
+                kind = 1 if dt == np.float64 else 2 if dt == np.int64 else 0
+            kinds.append(kind)
+        else:
+            typenums.append(-1)
+            ndims.append(-1)
+            shapes.append(None)
+            fast_ok.append(0)
+            kinds.append(0)
+    out_cell = function._out_cells[0] if function._simple else None
+    fast = rt.FastCall(
+        tuple(function._in_cells),
+        tuple(function._in_filters),
+        tuple(typenums),
+        tuple(ndims),
+        tuple(shapes),
+        tuple(fast_ok),
+        tuple(kinds),
+        vm,
+        out_cell,
+        function._collect_no_subset,
+        function._call_general,
+        function._bad_input,
+    )
+    return fast
+
+
+def call_descriptor() -> object:
+    """A ``__call__`` descriptor dispatching to an instance's ``_fast_call``."""
+    from aesara.link.c.runtime import get_runtime
+
+    return get_runtime().CallDescriptor("_fast_call", "_py_call")
+
+
+class CVMLinker(VMLinker):
+    """A :class:`~aesara.link.vm.VMLinker` with compiled element-wise thunks and a C loop.
+
+    Takes the same parameters as :class:`~aesara.link.vm.VMLinker`;
+    ``use_cloop=False`` keeps the Python loops (with the C thunks) and
+    ``c_thunks=False`` makes it a plain ``VMLinker``.
+    """
+
+    def __init__(
+        self,
+        allow_gc: bool | None = None,
+        use_cloop: bool = True,
+        callback: Callable | None = None,
+        callback_input: Callable | None = None,
+        lazy: bool | None = None,
+        schedule: Callable | None = None,
+        c_thunks: bool | None = None,
+        allow_partial_eval: bool | None = None,
+    ):
+        super().__init__(
+            allow_gc=allow_gc,
+            use_cloop=use_cloop,
+            callback=callback,
+            callback_input=callback_input,
+            lazy=lazy,
+            schedule=schedule,
+            c_thunks=c_thunks,
+            allow_partial_eval=allow_partial_eval,
+        )
+        self._c_on = False
+
+    def _c_enabled(self) -> bool:
+        if self.c_thunks is False:
+            return False
+        from aesara.link.c.compiler import warn_no_compiler
+        from aesara.link.c.runtime import runtime_available
+
+        if runtime_available():
+            return True
+        warn_no_compiler()
+        return False
+
+    def make_all(
+        self,
+        profiler=None,
+        input_storage=None,
+        output_storage=None,
+        storage_map=None,
+        **kwargs,
+    ):
+        """Build the VM, compiling the element-wise kernels first (in parallel)."""
+        self._c_on = self._c_enabled()
+        self._paths: dict = {}
+        if self._c_on and self.fgraph is not None:
+            keys = {}
+            for node in self.fgraph.apply_nodes:
+                key = _elemwise_key(node)
+                if key is not None:
+                    keys[node] = key
+            _compile_kernels(list(keys.values()))
+            with _kernel_lock:
+                self._paths = {n: _kernel_paths.get(k) for n, k in keys.items()}
+        try:
+            return super().make_all(
+                profiler=profiler,
+                input_storage=input_storage,
+                output_storage=output_storage,
+                storage_map=storage_map,
+                **kwargs,
+            )
+        finally:
+            self._paths = {}
+
+    def make_node_thunk(self, node, storage_map, compute_map, impl):
+        """The thunk of one node: an ``ElemwiseThunk`` when a kernel exists."""
+        path = self._paths.get(node) if self._c_on else None
+        if path is not None:
+            return make_elemwise_thunk(
+                node, storage_map, compute_map, self.no_recycling, path
+            )
+        return super().make_node_thunk(node, storage_map, compute_map, impl)
+
+    def make_vm(
+        self,
+        nodes,
+        thunks,
+        input_storage,
+        output_storage,
+        storage_map,
+        post_thunk_clear,
+        computed,
+        compute_map,
+        updated_vars=None,
+    ) -> VM:
+        """The C loop for eager graphs; the Python VMs otherwise."""
+        if (
+            not self._c_on
+            or not self.use_cloop
+            or self._use_stack(thunks)
+            or self.profile
+        ):
+            return super().make_vm(
+                nodes,
+                thunks,
+                input_storage,
+                output_storage,
+                storage_map,
+                post_thunk_clear,
+                computed,
+                compute_map,
+                updated_vars,
+            )
+        from aesara.link.basic import _no_recycling_cells
+
+        pre_call_clear = _no_recycling_cells(
+            self.fgraph, self.no_recycling, storage_map, input_storage
+        )
+        if post_thunk_clear is not None and not any(post_thunk_clear):
+            post_thunk_clear = None
+        vm = CVM(self.fgraph, nodes, thunks, pre_call_clear, post_thunk_clear)
+        vm.storage_map = storage_map
+        vm.compute_map = compute_map
+        vm.time_thunks = bool(self.profile)
+        return vm
+
+    def __repr__(self):
+        return f"CVMLinker(allow_gc={self._allow_gc}, use_cloop={self.use_cloop})"
+
+
+# Aesara 2.9 names: its C linkers compile whole graphs or each op; here both
+# are the C VM linker, which compiles the element-wise work.
+OpWiseCLinker = CVMLinker
+CLinker = CVMLinker
