@@ -1467,4 +1467,10 @@ __all__ = [
     "pydot_imported",
     "pydotprint",
 ]
-from aesara._printing_extra import hex_digest, min_informative_str, position_independent_str, var_descriptor  # noqa: E402, F401, E501
+
+from aesara._printing_extra import (  # noqa: E402, F401
+    hex_digest,
+    min_informative_str,
+    position_independent_str,
+    var_descriptor,
+)

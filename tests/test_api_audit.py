@@ -385,20 +385,7 @@ EXCLUDED: dict[str, str] = {
 }
 
 # Known gaps: these names do not exist yet (strict xfail keeps the list honest).
-MISSING: dict[str, str] = {
-    "aesara.tensor.math.Mean": "mean is built from sum and a division; no Mean op",
-    "aesara.tensor.math.ProdWithoutZeros": "Prod(no_zeros_in_input=True) plays its part",
-    "aesara.graph.utils.MetaType": "not implemented",
-    "aesara.printing.min_informative_str": "not implemented",
-    "aesara.printing.var_descriptor": "not implemented",
-    "aesara.printing.position_independent_str": "not implemented",
-    "aesara.printing.hex_digest": "not implemented",
-    "aesara.link.vm.calculate_reallocate_info": "not implemented",
-    "aesara.link.vm.UpdatingVM": "not implemented",
-    "aesara.link.utils.register_thunk_debug_callback": "not implemented",
-    "aesara.link.utils.compile_function_src": "not implemented",
-    "aesara.link.utils.unique_name_generator": "not implemented",
-}
+MISSING: dict[str, str] = {}
 
 
 def _cases():

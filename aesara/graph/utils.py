@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import linecache
-from abc import ABCMeta
 import os
 import sys
 import traceback
+from abc import ABCMeta
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -252,9 +252,7 @@ def _install_props_methods(cls) -> None:
     if "__hash__" not in cls.__dict__:
 
         def __hash__(self):
-            return hash(
-                (type(self), tuple(_hashable(p) for p in _props_tuple(self)))
-            )
+            return hash((type(self), tuple(_hashable(p) for p in _props_tuple(self))))
 
         cls.__hash__ = __hash__
     # With no props, an inherited custom ``__str__`` is kept.

@@ -468,3 +468,11 @@ def fgraph_to_python(
     fn = scope[fgraph_name]
     fn.__source__ = src
     return fn
+
+
+from aesara.link._utils_extra import (  # noqa: E402, F401
+    compile_function_src,
+    get_name_for_object,
+    register_thunk_debug_callback,
+    unique_name_generator,
+)

@@ -549,3 +549,195 @@ class VMLinker(LocalLinker):
 
     def __repr__(self):
         return f"VMLinker(allow_gc={self._allow_gc}, lazy={self.lazy})"
+
+
+# ---------------------------------------------------------------------------
+# Aesara-compatible helpers: storage sharing between 0-d results, and a VM
+# that writes updated values back into its input cells.
+
+
+def calculate_reallocate_info(
+    order: Sequence[Apply],
+    fgraph,
+    storage_map: dict,
+    compute_map_re: dict,
+    dependencies: dict,
+) -> dict:
+    """Find 0-d intermediate results whose storage cell a later result can reuse.
+
+    Walks ``order`` as a VM would. When a node reads a 0-d intermediate ``v``
+    (not a graph output, not a constant or input, not a view and not viewed)
+    whose dependants are all computed by then, ``v``'s cell may be handed to
+    the first later 0-d output of the same type that has no cell assigned yet.
+
+    Parameters
+    ----------
+    order
+        The nodes in run order.
+    fgraph
+        Their graph.
+    storage_map
+        Variable -> storage cell (cells already holding a value are constants
+        or shared values, never reallocated).
+    compute_map_re
+        Variable -> ``[flag]``; the flags of every computed output are set as
+        the walk proceeds (pass a scratch map).
+    dependencies
+        Variable -> the variables that must be computed before its cell can
+        be released.
+
+    Returns
+    -------
+    dict
+        ``{v: [v, reuser]}`` for each variable ``v`` whose cell ``reuser``
+        may take over.
+    """
+    outputs = set(fgraph.outputs)
+    view_of: dict = {}
+    viewers: dict = {}
+    taken: set = set()  # later outputs already promised a cell
+    released: set = set()  # variables whose cell has been handed on
+    info: dict = {}
+    for idx, node in enumerate(order):
+        for out in node.outputs:
+            compute_map_re[out][0] = True
+        aliases = {
+            **getattr(node.op, "view_map", {}),
+            **getattr(node.op, "destroy_map", {}),
+        }
+        for o_idx, positions in aliases.items():
+            out = node.outputs[o_idx]
+            for pos in positions:
+                origin = view_of.get(node.inputs[pos], node.inputs[pos])
+                view_of[out] = origin
+                viewers.setdefault(origin, []).append(out)
+        for v in node.inputs:
+            if v in view_of:
+                # A view read for the last time no longer pins its origin,
+                # but its own cell is the origin's memory: never reused.
+                live = viewers.get(view_of[v], [])
+                if v in live and all(
+                    compute_map_re[d][0] for d in dependencies.get(v, [])
+                ):
+                    live.remove(v)
+                continue
+            if (
+                getattr(v.type, "ndim", None) != 0
+                or v.owner is None
+                or v in outputs
+                or v in released
+                or viewers.get(v)
+                or storage_map[v][0] is not None
+                or not all(compute_map_re[d][0] for d in dependencies.get(v, []))
+            ):
+                continue
+            reuser = next(
+                (
+                    out
+                    for later in order[idx + 1 :]
+                    for out in later.outputs
+                    if getattr(out.type, "ndim", None) == 0
+                    and out not in taken
+                    and out.type == v.type
+                ),
+                None,
+            )
+            if reuser is not None:
+                taken.add(reuser)
+                released.add(v)
+                info[v] = [v, reuser]
+    return info
+
+
+class UpdatingVM(VM):
+    """A VM that, after running, copies updated values into their input cells.
+
+    ``update_vars`` maps graph inputs to the graph outputs holding their new
+    values (e.g. shared-variable updates); :meth:`perform_updates` collects
+    the outputs and then writes each update into its input's cell, so the
+    caller (with ``need_update_inputs = False``) must not do it again.
+
+    Parameters
+    ----------
+    fgraph, nodes, thunks, pre_call_clear
+        As for :class:`VM`.
+    storage_map
+        Variable -> storage cell.
+    input_storage, output_storage
+        Cells of the graph's inputs and outputs, in order.
+    update_vars
+        Graph input -> graph output giving its new value.
+    """
+
+    need_update_inputs = False
+
+    def __init__(
+        self,
+        fgraph,
+        nodes: Sequence[Apply],
+        thunks: Sequence[Callable],
+        pre_call_clear: Sequence[list],
+        storage_map: dict,
+        input_storage: Sequence[list],
+        output_storage: Sequence[list],
+        update_vars: dict,
+    ):
+        super().__init__(fgraph, nodes, thunks, pre_call_clear)
+        if len(input_storage) != len(fgraph.inputs):
+            raise ValueError(
+                f"UpdatingVM: got {len(input_storage)} input cells for "
+                f"{len(fgraph.inputs)} graph inputs"
+            )
+        if len(output_storage) != len(fgraph.outputs):
+            raise ValueError(
+                f"UpdatingVM: got {len(output_storage)} output cells for "
+                f"{len(fgraph.outputs)} graph outputs"
+            )
+        for inp, out in update_vars.items():
+            if inp not in fgraph.inputs:
+                raise ValueError(
+                    f"UpdatingVM: update target {inp} is not a graph input"
+                )
+            if out not in fgraph.outputs:
+                raise ValueError(
+                    f"UpdatingVM: the update of {inp} ({out}) is not a graph output"
+                )
+        self.storage_map = storage_map
+        self.input_storage = list(input_storage)
+        self.output_storage = list(output_storage)
+        self.update_vars = dict(update_vars)
+        self.inp_storage_and_out_idx = tuple(
+            (cell, fgraph.outputs.index(update_vars[inp]))
+            for inp, cell in zip(fgraph.inputs, self.input_storage)
+            if inp in update_vars
+        )
+
+    def perform_updates(self) -> list:
+        """Write the updates into their input cells; return the output values."""
+        # Read every output first: an update may overwrite a cell that is
+        # also an output's.
+        values = [cell[0] for cell in self.output_storage]
+        for cell, out_idx in self.inp_storage_and_out_idx:
+            cell[0] = values[out_idx]
+        return values
+
+    def __call__(self) -> list:
+        """Run every thunk in order, then perform the updates."""
+        for cell in self.pre_call_clear:
+            cell[0] = None
+        thunk = None
+        try:
+            for i, thunk in enumerate(self.thunks):
+                if self.time_thunks:
+                    t0 = time.perf_counter()
+                    thunk()
+                    self.call_times[i] += time.perf_counter() - t0
+                    self.call_counts[i] += 1
+                else:
+                    thunk()
+        except Exception:
+            self._raise(thunk)
+        return self.perform_updates()
+
+
+__all__ += ["UpdatingVM", "calculate_reallocate_info"]

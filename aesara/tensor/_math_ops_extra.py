@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 import aesara.scalar.basic as aes
-from aesara.graph.basic import Apply, Variable
+from aesara.graph.basic import Apply
 from aesara.tensor.elemwise import (
     CAReduce,
     Elemwise,
@@ -189,4 +189,3 @@ class ProdWithoutZeros(CAReduce):
         raise NotImplementedError(
             f"{self}: the R operator of a product that skips zeros is not implemented"
         )
-

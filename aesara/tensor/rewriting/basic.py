@@ -512,7 +512,9 @@ def local_elemwise_alloc(fgraph, node):
             ):
                 provider = o
                 break
-        if provider is None:
+        if provider is None and not _alloc_shape_is_broadcast_of(
+            fgraph, shape, others, a.type.ndim
+        ):
             continue
         pad = a.type.ndim - v.type.ndim
         nv = v.dimshuffle(["x"] * pad + list(range(v.type.ndim))) if pad else v
@@ -526,6 +528,114 @@ def local_elemwise_alloc(fgraph, node):
 
 
 local_alloc_sink_dimshuffle = local_elemwise_alloc
+
+
+def _broadcast_atoms(fgraph: Any, size: Any, depth: int = 0) -> frozenset | None:
+    """The sizes a dimension-size expression broadcasts together, or None.
+
+    Gradients allocate arrays of the broadcast shape of several inputs, built
+    as ``switch(eq(a, 1), b, a)`` (``b`` where ``a`` is 1, else ``a``). This
+    maps such an expression to the set of its leaves (``Shape_i`` of a
+    variable, or a constant other than 1); two expressions with the same set
+    are the same broadcast size. Anything else is its own leaf.
+    """
+    if depth > 32:
+        return None
+    value = _const_value(size)
+    if value is not None:
+        return frozenset() if int(value) == 1 else frozenset([("c", int(value))])
+    node = size.owner
+    if node is None:
+        return frozenset([("v", size)])
+    if type(node.op).__name__ == "Shape_i":
+        return frozenset([("s", node.inputs[0], node.op.i)])
+    if _scalar_op_is(node, _aes.Cast):
+        return _broadcast_atoms(fgraph, node.inputs[0], depth + 1)
+    if _scalar_op_is(node, _aes.Switch):
+        cond, then, other = node.inputs
+        cn = cond.owner
+        if (
+            cn is not None
+            and _scalar_op_is(cn, _aes.EQ)
+            and cn.inputs[0] is other
+            and _const_value(cn.inputs[1]) == 1
+        ):
+            left = _broadcast_atoms(fgraph, other, depth + 1)
+            right = _broadcast_atoms(fgraph, then, depth + 1)
+            if left is None or right is None:
+                return None
+            return left | right
+    if (
+        _scalar_op_is(node, _aes.Composite)
+        and len(node.outputs) == 1
+        and len(node.op.scalar_op.outputs) == 1
+    ):
+        # After fusion the switch pattern lives inside a Composite.
+        comp = node.op.scalar_op
+        outer = dict(zip(comp.inputs, node.inputs))
+        return _scalar_broadcast_atoms(fgraph, comp.outputs[0], outer, depth + 1)
+    return frozenset([("v", size)])
+
+
+def _scalar_broadcast_atoms(
+    fgraph: Any, var: Any, outer: dict, depth: int
+) -> frozenset | None:
+    """:func:`_broadcast_atoms` over the scalar graph inside a Composite."""
+    if depth > 32:
+        return None
+    if var in outer:
+        return _broadcast_atoms(fgraph, outer[var], depth + 1)
+    node = var.owner
+    if node is None:
+        data = getattr(var, "data", None)
+        if data is None:
+            return None
+        return frozenset() if int(data) == 1 else frozenset([("c", int(data))])
+    if isinstance(node.op, _aes.Switch):
+        cond, then, other = node.inputs
+        cn = cond.owner
+        one = cn.inputs[1] if cn is not None and len(cn.inputs) == 2 else None
+        if (
+            cn is not None
+            and isinstance(cn.op, _aes.EQ)
+            and cn.inputs[0] is other
+            and one.owner is None
+            and getattr(one, "data", None) is not None
+            and int(one.data) == 1
+        ):
+            left = _scalar_broadcast_atoms(fgraph, other, outer, depth + 1)
+            right = _scalar_broadcast_atoms(fgraph, then, outer, depth + 1)
+            if left is None or right is None:
+                return None
+            return left | right
+    return None
+
+
+def _alloc_shape_is_broadcast_of(
+    fgraph: Any, shape: list, others: list, ndim: int
+) -> bool:
+    """Whether each alloc size is exactly the broadcast of ``others``' sizes."""
+    sf = getattr(fgraph, "shape_feature", None)
+    if sf is None or not others or len(shape) != ndim:
+        return False
+    for d, size in enumerate(shape):
+        want = _broadcast_atoms(fgraph, size)
+        if want is None:
+            return False
+        have: frozenset = frozenset()
+        for o in others:
+            k = d - (ndim - o.type.ndim)
+            if k < 0 or o.type.shape[k] == 1:
+                continue
+            if o not in sf.shape_of:
+                return False
+            atoms = _broadcast_atoms(fgraph, sf.shape_of[o][k])
+            if atoms is None:
+                return False
+            have = have | atoms
+        if have != want:
+            return False
+    return True
 
 
 # -- switch ------------------------------------------------------------------------
@@ -720,3 +830,14 @@ def local_join_make_vector(fgraph, node):
     new = new_tensors[0] if len(new_tensors) == 1 else node.op(node.inputs[0], *new_tensors)
     copy_stack_trace(out, new)
     return [_broadcast_to_type(new, out)]
+
+
+# Fusion (position 49) gathers the element-wise work of a gradient into one
+# node; only then does that node see every input an ``alloc`` of the
+# broadcast shape was made for, so the alloc is looked at again there.
+compile_mode.optdb.register(
+    "local_elemwise_alloc_after_fusion",
+    in2out(local_elemwise_alloc, name="local_elemwise_alloc_after_fusion"),
+    "fast_run",
+    position=49.2,
+)

@@ -4,8 +4,8 @@ Stage ``BlasOpt`` (position 1.7 of :data:`aesara.compile.mode.optdb`, tag
 ``fast_run``), in order:
 
 1. :func:`local_dot_to_dot22`: ``dot`` of two matrices becomes
-   :class:`~aesara.tensor.blas.Dot22`; matrix-vector and vector-matrix
-   products become :class:`~aesara.tensor.blas.Gemv`.
+   :class:`~aesara.tensor.blas.Dot22` (matrix-vector products stay ``dot``:
+   NumPy already calls BLAS gemv for them, without an accumulator node).
 2. :func:`local_gemm`: ``a * dot(x, y) + b * z`` (any signs, scalar factors,
    extra terms) becomes ``gemm(z, a, x, y, b)``; with an outer product and
    ``b == 1`` it becomes :class:`~aesara.tensor.blas.Ger`.
@@ -43,7 +43,6 @@ from aesara.tensor.blas import (
     gemm_inplace,
     gemm_no_inplace,
     gemv_inplace,
-    gemv_no_inplace,
     ger,
     ger_destructive,
 )
@@ -160,7 +159,7 @@ def _outer_operands(x: Variable, y: Variable):
 
 @node_rewriter([Dot])
 def local_dot_to_dot22(fgraph, node):
-    """``dot`` of matrices -> ``Dot22``; matrix-vector products -> ``Gemv``."""
+    """``dot`` of matrices -> ``Dot22``."""
     x, y = node.inputs
     out = node.outputs[0]
     dt = out.type.dtype
@@ -168,13 +167,10 @@ def local_dot_to_dot22(fgraph, node):
         return None
     if x.type.ndim == 2 and y.type.ndim == 2:
         new = _dot22(x, y)
-    elif x.type.ndim == 2 and y.type.ndim == 1:
-        one = np.asarray(1, dtype=dt)
-        new = gemv_no_inplace(zeros((x.shape[0],), dtype=dt), one, x, y, 0 * one)
-    elif x.type.ndim == 1 and y.type.ndim == 2:
-        one = np.asarray(1, dtype=dt)
-        new = gemv_no_inplace(zeros((y.shape[1],), dtype=dt), one, y.T, x, 0 * one)
     else:
+        # A matrix-vector ``dot`` already calls BLAS gemv through NumPy; a
+        # ``Gemv`` would need an allocated accumulator (two more nodes) for
+        # nothing, so it is left alone.
         return None
     if not _same_type_or_specific(out, new):
         return None

@@ -851,3 +851,6 @@ def local_mul_to_sqr(fgraph, node):
 
 # The reduction rewrites register themselves on import.
 from aesara.tensor.rewriting import _math_reductions  # noqa: E402, F401
+
+# Stabilisation rewrites live in _stabilize.py; re-exported under their Aesara module path.
+from aesara.tensor.rewriting._stabilize import *  # noqa: E402, F401, F403
