@@ -29,7 +29,6 @@ from aesara.compile import (
 )
 from aesara.compile.function import function_dump
 from aesara.configdefaults import config
-from aesara.updates import OrderedUpdates
 from aesara.configparser import change_flags
 from aesara.gradient import Lop, Rop, grad, hessian, jacobian, subgraph_grad
 
@@ -39,6 +38,7 @@ from aesara.graph.op import Op
 from aesara.graph.type import Type
 from aesara.printing import debugprint as dprint
 from aesara.printing import pp, pprint
+from aesara.updates import OrderedUpdates
 
 
 def get_scalar_constant_value(v):

@@ -115,8 +115,6 @@ class NullTypeGradError(TypeError):
     """Raised by :func:`grad` when a requested gradient is undefined (NullType)."""
 
 
-
-
 def grad_undefined(op: Any, x_pos: int, x: Variable, comment: str = "") -> Variable:
     """A NullType gradient for an input whose gradient is mathematically undefined.
 

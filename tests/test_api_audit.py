@@ -90,12 +90,7 @@ PUBLIC: dict[str, str] = {
         "IncSubtensor set_subtensor inc_subtensor take "
         # Submodules and sort functions Aesara 2.9 re-exports here.
         "linalg nlinalg slinalg blas extra_ops argsort argtopk sort topk "
-        "topk_and_argtopk "
-        + _TENSOR_TYPES
-        + " "
-        + _BASIC
-        + " "
-        + _MATH
+        "topk_and_argtopk " + _TENSOR_TYPES + " " + _BASIC + " " + _MATH
     ),
     "aesara.tensor.basic": _BASIC,
     "aesara.tensor.math": _MATH + " " + _MATH_CLASSES,

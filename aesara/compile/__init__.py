@@ -7,14 +7,14 @@ from aesara.compile.function.pfunc import pfunc, rebuild_collect_shared
 from aesara.compile.function.types import (
     AliasedMemoryError,
     Function,
+    FunctionMaker,
     Supervisor,
+    UnusedInputError,
     convert_function_input,
     fgraph_updated_vars,
     infer_reuse_pattern,
-    orig_function,
-    FunctionMaker,
-    UnusedInputError,
     insert_deepcopy,
+    orig_function,
     std_fgraph,
 )
 from aesara.compile.io import In, Out, SymbolicInput, SymbolicOutput

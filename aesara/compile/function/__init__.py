@@ -109,7 +109,22 @@ def function(
     )
 
 
-def function_dump(filename: str, inputs: Sequence, outputs: Any = None, mode: Any = None, updates: Any = None, givens: Any = None, no_default_updates: bool | Sequence = False, accept_inplace: bool = False, name: str | None = None, rebuild_strict: bool = True, allow_input_downcast: bool | None = None, profile: Any = None, on_unused_input: str | None = None, extra_tag_to_remove: Any = None) -> None:
+def function_dump(
+    filename: str,
+    inputs: Sequence,
+    outputs: Any = None,
+    mode: Any = None,
+    updates: Any = None,
+    givens: Any = None,
+    no_default_updates: bool | Sequence = False,
+    accept_inplace: bool = False,
+    name: str | None = None,
+    rebuild_strict: bool = True,
+    allow_input_downcast: bool | None = None,
+    profile: Any = None,
+    on_unused_input: str | None = None,
+    extra_tag_to_remove: Any = None,
+) -> None:
     """Pickle the arguments of a :func:`function` call to ``filename``.
 
     Loading the file gives a dict of keyword arguments; ``function(**d)``
@@ -119,10 +134,17 @@ def function_dump(filename: str, inputs: Sequence, outputs: Any = None, mode: An
     import pickle
 
     d = dict(
-        inputs=inputs, outputs=outputs, mode=mode, updates=updates, givens=givens,
-        no_default_updates=no_default_updates, accept_inplace=accept_inplace,
-        name=name, rebuild_strict=rebuild_strict,
-        allow_input_downcast=allow_input_downcast, profile=profile,
+        inputs=inputs,
+        outputs=outputs,
+        mode=mode,
+        updates=updates,
+        givens=givens,
+        no_default_updates=no_default_updates,
+        accept_inplace=accept_inplace,
+        name=name,
+        rebuild_strict=rebuild_strict,
+        allow_input_downcast=allow_input_downcast,
+        profile=profile,
         on_unused_input=on_unused_input,
     )
     with open(filename, "wb") as f:

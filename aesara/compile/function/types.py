@@ -748,8 +748,9 @@ class Function:
 
 def _install_call_descriptor() -> None:
     """Let ``Function.__call__`` reach the C call path without a Python frame."""
-    if "__call__" in Function.__dict__ and Function.__dict__["__call__"] is not (
-        Function.__dict__["_py_call"]
+    if (
+        "__call__" in Function.__dict__
+        and Function.__dict__["__call__"] is not (Function.__dict__["_py_call"])
     ):
         return
     from aesara.link.c.linker import call_descriptor

@@ -502,7 +502,11 @@ def local_elemwise_alloc(fgraph, node):
     new_inputs = list(node.inputs)
     changed = False
     for a in allocs:
-        others = [i for i in node.inputs if i is not a and not (i.owner and isinstance(i.owner.op, _atb.Alloc))]
+        others = [
+            i
+            for i in node.inputs
+            if i is not a and not (i.owner and isinstance(i.owner.op, _atb.Alloc))
+        ]
         v, *shape = a.owner.inputs
         # Some other input must provably have the alloc's full shape.
         provider = None
@@ -654,7 +658,11 @@ def local_useless_switch(fgraph, node):
         return None
     cond, a, b = node.inputs
     out = node.outputs[0]
-    c = _const_value(cond) if cond.type.ndim == 0 or isinstance(cond, Constant) else None
+    c = (
+        _const_value(cond)
+        if cond.type.ndim == 0 or isinstance(cond, Constant)
+        else None
+    )
     if c is None and isinstance(cond, Constant):
         data = _np.asarray(cond.data)
         if data.size and (data.all() or not data.any()):
@@ -827,7 +835,11 @@ def local_join_make_vector(fgraph, node):
             new_tensors.append(t)
     if not changed:
         return None
-    new = new_tensors[0] if len(new_tensors) == 1 else node.op(node.inputs[0], *new_tensors)
+    new = (
+        new_tensors[0]
+        if len(new_tensors) == 1
+        else node.op(node.inputs[0], *new_tensors)
+    )
     copy_stack_trace(out, new)
     return [_broadcast_to_type(new, out)]
 

@@ -539,7 +539,34 @@ def local_track_shape_i(fgraph, node):
         return None
     if s.type != node.outputs[0].type:
         return None
+    if _shape_graph_uses(s, node.outputs[0]):
+        # The inferred size is computed from this very Shape_i: replacing it
+        # would make a cycle.
+        return None
     return [s]
+
+
+def _shape_graph_uses(expr, target, limit: int = 10000) -> bool:
+    """Whether the shape expression ``expr`` depends on the variable ``target``.
+
+    Walks the scalar shape graph only: it does not go into the data operand
+    of ``Shape``/``Shape_i`` nodes, so the walk stays small.
+    """
+    seen = set()
+    stack = [expr]
+    while stack:
+        v = stack.pop()
+        if v is target:
+            return True
+        if id(v) in seen or v.owner is None:
+            continue
+        seen.add(id(v))
+        if len(seen) > limit:
+            return True  # give up: assume the worst
+        if isinstance(v.owner.op, Shape_i | Shape):
+            continue
+        stack.extend(v.owner.inputs)
+    return False
 
 
 @register_useless

@@ -218,9 +218,7 @@ class TestOptdbAndModes:
         assert len(f2.maker.fgraph.apply_nodes) == 3
         f3 = aesara.function([x], out, mode=Mode("py", "None").including("merge"))
         assert len(f3.maker.fgraph.apply_nodes) == 2
-        f4 = aesara.function(
-            [x], out, mode=fast_run.requiring("nonexistent_tag")
-        )
+        f4 = aesara.function([x], out, mode=fast_run.requiring("nonexistent_tag"))
         assert len(f4.maker.fgraph.apply_nodes) == 3
 
     def test_config_excluding(self):

@@ -246,7 +246,9 @@ def test_useless_switch():
     assert "Switch" not in _scalar_op_names(f)
     f = _check_same([x, y], at.switch(0, x, y), [np.ones(3), np.zeros(3)])
     c = at.bvector("c")
-    f = _check_same([c, x], at.switch(c, x, x), [np.array([1, 0, 1], "int8"), np.ones(3)])
+    f = _check_same(
+        [c, x], at.switch(c, x, x), [np.array([1, 0, 1], "int8"), np.ones(3)]
+    )
     assert "Switch" not in _scalar_op_names(f)
     # A broadcasting branch keeps the result's shape.
     m = at.dmatrix("m")
@@ -264,7 +266,9 @@ def test_merge_switch_same_cond():
     from aesara.tensor.rewriting.basic import local_merge_switch_same_cond
 
     res = local_merge_switch_same_cond.transform(fg, out.owner)
-    assert res and isinstance(res[0].owner.op.scalar_op, type(at.switch(c, a, b).owner.op.scalar_op))
+    assert res and isinstance(
+        res[0].owner.op.scalar_op, type(at.switch(c, a, b).owner.op.scalar_op)
+    )
 
 
 def test_join_rewrites():

@@ -234,3 +234,15 @@ def test_rewrites_keep_types():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         aesara.function([x], at.exp(x).shape)
+
+
+def test_shape_i_tracking_never_makes_a_cycle():
+    # Found by the soundness property test: minimum(x, x) is simplified to x
+    # while the mean's Shape_i was being replaced by an expression using it.
+
+    x = at.dmatrix("x")
+    with aesara.config.change_flags(on_opt_error="raise"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            f = aesara.function([x], at.mean(at.minimum(x, x), axis=0))
+    np.testing.assert_allclose(f(np.arange(6.0).reshape(2, 3)), [1.5, 2.5, 3.5])
