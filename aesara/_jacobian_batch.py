@@ -114,7 +114,7 @@ def _batch_node(
 
 
 def batch_vjp(
-    vjps: Sequence[Variable], u: Variable, basis: Variable, n: int
+    vjps: Sequence[Variable], u: Variable, basis: Variable, n: int | Variable
 ) -> list[Variable] | None:
     """Rewrite VJP graphs so that the output gradient ``u`` becomes ``basis``.
 
@@ -127,7 +127,8 @@ def batch_vjp(
     basis
         An ``(n, n)`` matrix whose rows replace ``u`` (the identity).
     n
-        The number of rows.
+        The number of rows (an int, or a symbolic scalar when the length is
+        only known at run time).
 
     Returns
     -------
@@ -162,6 +163,7 @@ def batch_vjp(
             # This VJP does not depend on u (e.g. it is zero): repeat it.
             dims = [v.shape[d] for d in range(v.type.ndim)]
             out = alloc(v, n, *dims)
-        out = specify_shape(out, (n,) + (None,) * v.type.ndim)
+        if isinstance(n, int):
+            out = specify_shape(out, (n,) + (None,) * v.type.ndim)
         result.append(out)
     return result

@@ -926,8 +926,9 @@ def jacobian(
     Parameters
     ----------
     expression
-        A 0-d or 1-d variable (flatten higher-rank ones first). Its length must
-        be known when the graph is built.
+        A 0-d or 1-d variable (flatten higher-rank ones first). When its length
+        is only known at run time the Jacobian is built as one batched graph
+        (as with ``vectorize=True``).
     wrt
         A variable or a list/tuple of them; the result has the same structure.
         Each Jacobian has shape ``expression.shape + wrt.shape``.
@@ -945,7 +946,8 @@ def jacobian(
     ------
     JacobianLengthError
         (a ``NotImplementedError``) when the length of ``expression`` is not
-        known when the graph is built: that needs ``aesara.scan``.
+        known when the graph is built and some op in its gradient cannot be
+        batched: that needs ``aesara.scan``.
     """
     from aesara.tensor.basic import as_tensor_variable, constant
 
@@ -966,12 +968,29 @@ def jacobian(
         )
     n = _static_length(expression)
     if n is None:
+        # Symbolic length: the batched VJP works with a symbolic identity.
+        from aesara._jacobian_batch import batch_vjp
+        from aesara.tensor.basic import eye
+
+        u = expression.type()
+        vjps = grad(
+            None,
+            wrt_list,
+            consider_constant=consider_constant,
+            disconnected_inputs=disconnected_inputs,
+            known_grads={expression: u},
+        )
+        n_sym = expression.shape[0]
+        batched = batch_vjp(vjps, u, eye(n_sym, dtype=u.type.dtype), n_sym)
+        if batched is not None:
+            return _format_as(is_list, is_tuple, batched)
         raise JacobianLengthError(
             f"jacobian: the length of expression {expression} (type "
             f"{expression.type}) is not known when the graph is built. A Jacobian "
-            "of symbolic length needs a loop over its rows inside the graph "
-            "(aesara.scan), which this library does not provide yet; give the "
-            "expression a static shape (e.g. with specify_shape) instead"
+            "of symbolic length is built as one batched graph, but an op on the "
+            "way cannot take a row axis; looping over rows inside the graph "
+            "needs aesara.scan, which this library does not provide yet. Give "
+            "the expression a static shape (e.g. with specify_shape) instead"
         )
     dtype = _float_dtype_of(expression)
     rows_per_w: list[list[Variable]] = [[] for _ in wrt_list]

@@ -494,8 +494,11 @@ def test_jacobian_scalar_and_errors():
     np.testing.assert_allclose(
         function([x], jacobian((x**2).sum(), x))(np.array([1.0, 2.0])), [2.0, 4.0]
     )
+    np.testing.assert_allclose(
+        function([x], jacobian(x * 2, x))(np.array([1.0, 2.0])), 2 * np.eye(2)
+    )
     with pytest.raises(ValueError, match="not known when the graph is built"):
-        jacobian(x * 2, x)
+        jacobian(at.cumsum(x), x)
     with pytest.raises(ValueError, match="0-d or 1-d"):
         jacobian(at.dmatrix() * 2, x)
     with pytest.raises(DisconnectedInputError):

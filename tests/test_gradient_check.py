@@ -152,11 +152,19 @@ def test_vectorized_jacobian_falls_back_for_unbatchable_ops():
     np.testing.assert_allclose(f(np.ones(4)), np.tril(np.ones((4, 4))))
 
 
-def test_jacobian_of_symbolic_length_names_scan():
+def test_jacobian_of_symbolic_length():
     x = at.dvector("x")
+    # Batchable gradients work whatever the length.
+    for vectorize in (False, True):
+        f = aesara.function(
+            [x], jacobian(at.exp(x) * at.sum(x**2), x, vectorize=vectorize)
+        )
+        xv = np.array([1.0, 2.0, 0.5])
+        want = np.diag(np.exp(xv)) * np.sum(xv**2) + np.outer(np.exp(xv), 2 * xv)
+        np.testing.assert_allclose(f(xv), want, rtol=1e-12)
+    # An op that cannot take a row axis would need scan: a clear error.
     with pytest.raises(NotImplementedError, match="scan"):
-        jacobian(at.exp(x), x)
-    # Also still a ValueError, as before.
+        jacobian(at.cumsum(x), x)
     with pytest.raises(ValueError, match="not known"):
-        jacobian(at.exp(x), x, vectorize=True)
+        jacobian(at.cumsum(x), x, vectorize=True)
     assert issubclass(JacobianLengthError, NotImplementedError)
