@@ -187,31 +187,15 @@ def compile_module(
     cache = cache or default_cache()
 
     def build(directory: Path) -> dict:
-        c_path = directory / "module.c"
-        c_path.write_text(text)
-        cmd = [
+        _compile_c(
             cxx,
-            "-x",
-            "c",
-            *flags,
-            *(f"-I{d}" for d in _include_dirs()),
-            str(c_path),
-            "-x",
-            "none",
-            "-o",
-            str(directory / so_name),
-            *(f"-l{lib}" for lib in libraries),
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        if proc.returncode != 0:
-            keep = _save_failed_source(text, module_name)
-            first = "\n".join(proc.stderr.strip().splitlines()[:20])
-            raise CompileError(
-                f"Compiling the generated module {module_name} failed "
-                f"(source kept at {keep}):\n{first}",
-                source_path=keep,
-                stderr=proc.stderr,
-            )
+            text,
+            directory / "module.c",
+            directory / so_name,
+            [*flags, *(f"-I{d}" for d in _include_dirs())],
+            libraries,
+            f"the generated module {module_name}",
+        )
         return {"kind": name_hint, "module": module_name, **(meta or {})}
 
     entry = cache.get_or_build(key, build)
@@ -256,33 +240,58 @@ def compile_shared_library(
     cache = cache or default_cache()
 
     def build(directory: Path) -> dict:
-        c_path = directory / "kernel.c"
-        c_path.write_text(source)
-        cmd = [
+        _compile_c(
             cxx,
-            "-x",
-            "c",
-            *flags,
-            str(c_path),
-            "-x",
-            "none",
-            "-o",
-            str(directory / "kernel.so"),
-            *(f"-l{lib}" for lib in libraries),
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        if proc.returncode != 0:
-            keep = _save_failed_source(source, name_hint)
-            first = "\n".join(proc.stderr.strip().splitlines()[:20])
-            raise CompileError(
-                f"Compiling a generated {name_hint} kernel failed "
-                f"(source kept at {keep}):\n{first}",
-                source_path=keep,
-                stderr=proc.stderr,
-            )
+            source,
+            directory / "kernel.c",
+            directory / "kernel.so",
+            flags,
+            libraries,
+            f"a generated {name_hint} kernel",
+        )
         return {"kind": name_hint, **(meta or {})}
 
     return cache.get_or_build(key, build).path / "kernel.so"
+
+
+def _compile_c(
+    cxx: str,
+    source: str,
+    c_path: Path,
+    out_path: Path,
+    flags: list[str],
+    libraries: tuple[str, ...],
+    what: str,
+) -> None:
+    """Write ``source`` to ``c_path`` and compile it into ``out_path``.
+
+    Raises
+    ------
+    CompileError
+        With the compiler's first errors; the source is kept for inspection.
+    """
+    c_path.write_text(source)
+    cmd = [
+        cxx,
+        "-x",
+        "c",
+        *flags,
+        str(c_path),
+        "-x",
+        "none",
+        "-o",
+        str(out_path),
+        *(f"-l{lib}" for lib in libraries),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        keep = _save_failed_source(source, out_path.stem)
+        first = "\n".join(proc.stderr.strip().splitlines()[:20])
+        raise CompileError(
+            f"Compiling {what} failed (source kept at {keep}):\n{first}",
+            source_path=keep,
+            stderr=proc.stderr,
+        )
 
 
 def _safe(text: str) -> str:

@@ -56,16 +56,14 @@ typedef struct {
 } ElemwiseThunk;
 
 static PyTypeObject ElemwiseThunkType;
+static int ew_clear(ElemwiseThunk *self);
 
 static void
 ew_dealloc(ElemwiseThunk *self)
 {
     PyObject_GC_UnTrack(self);
-    Py_CLEAR(self->dict);
-    Py_CLEAR(self->in_tuple);
-    Py_CLEAR(self->out_tuple);
+    ew_clear(self);
     Py_CLEAR(self->name);
-    Py_CLEAR(self->fallback);
     PyMem_Free(self->in_cells);
     PyMem_Free(self->out_cells);
     PyMem_Free(self->bcast);
@@ -552,14 +550,13 @@ typedef struct {
 
 static PyTypeObject CLoopType;
 
+static int cl_clear(CLoop *self);
+
 static void
 cl_dealloc(CLoop *self)
 {
     PyObject_GC_UnTrack(self);
-    Py_CLEAR(self->thunks);
-    Py_CLEAR(self->post_clear);
-    Py_CLEAR(self->pre_clear);
-    Py_CLEAR(self->on_error);
+    cl_clear(self);
     PyMem_Free(self->is_ew);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -732,18 +729,13 @@ typedef struct {
 
 static PyTypeObject FastCallType;
 
+static int fc_clear(FastCall *self);
+
 static void
 fc_dealloc(FastCall *self)
 {
     PyObject_GC_UnTrack(self);
-    Py_CLEAR(self->cells);
-    Py_CLEAR(self->filters);
-    Py_CLEAR(self->shapes);
-    Py_CLEAR(self->vm);
-    Py_CLEAR(self->out_cell);
-    Py_CLEAR(self->collect);
-    Py_CLEAR(self->general);
-    Py_CLEAR(self->bad_input);
+    fc_clear(self);
     PyMem_Free(self->typenum);
     PyMem_Free(self->ndim);
     PyMem_Free(self->scalar_kind);
