@@ -1,12 +1,13 @@
-"""The C VM linker: element-wise nodes run compiled kernels, the loop runs in C.
+"""The C VM linker: nodes with a C translation run compiled code, the loop runs in C.
 
-:class:`CVMLinker` is a :class:`~aesara.link.vm.VMLinker` whose Elemwise
-nodes (when their scalar op and dtypes have a C translation) get an
-``ElemwiseThunk`` from the C runtime instead of their Python ``perform``;
-every other node keeps its Python thunk. Graphs without lazy ops run on
-:class:`CVM`, whose loop (with the same garbage collection as
-:class:`~aesara.link.vm.LoopGC`) is C; lazy graphs keep the Python
-:class:`~aesara.link.vm.Stack` VM, with the C thunks inside.
+:class:`CVMLinker` is a :class:`~aesara.link.vm.VMLinker` that asks the
+translation table (:mod:`aesara.link.c.registry`) for each node's C plan,
+builds all plans of the graph in parallel, and gives those nodes C thunks
+(e.g. an ``ElemwiseThunk`` for fused element-wise work); every other node
+keeps its Python thunk. Graphs without lazy ops run on :class:`CVM`, whose
+loop (with the same garbage collection as :class:`~aesara.link.vm.LoopGC`)
+is C; lazy graphs keep the Python :class:`~aesara.link.vm.Stack` VM, with
+the C thunks inside.
 
 Without a working compiler the linker behaves as the Python ``VMLinker``
 and warns once.
@@ -14,11 +15,8 @@ and warns once.
 
 from __future__ import annotations
 
-import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -27,73 +25,6 @@ from aesara.link.utils import raise_with_op
 from aesara.link.vm import VM, VMLinker
 
 __all__ = ["CLinker", "CVM", "CVMLinker", "OpWiseCLinker", "make_fast_call"]
-
-_kernel_paths: dict[tuple, Path | None] = {}
-_kernel_lock = threading.Lock()
-_warned_compile = False
-
-
-def _elemwise_key(node) -> tuple | None:
-    """The kernel-cache key of an Elemwise node, or None if it has no C kernel."""
-    from aesara.tensor.elemwise import Elemwise
-    from aesara.tensor.type import TensorType
-
-    op = node.op
-    if type(op) is not Elemwise:
-        return None
-    if not all(isinstance(v.type, TensorType) for v in node.inputs + node.outputs):
-        return None
-    if len(node.inputs) + len(node.outputs) > 64 or node.outputs[0].type.ndim > 64:
-        return None
-    return (
-        op.scalar_op,
-        tuple(v.type.dtype for v in node.inputs),
-        tuple(v.type.dtype for v in node.outputs),
-    )
-
-
-def _kernel_path(key: tuple) -> Path | None:
-    """Compile (or fetch from the caches) the kernel for ``key``; None if impossible."""
-    global _warned_compile
-    with _kernel_lock:
-        if key in _kernel_paths:
-            return _kernel_paths[key]
-    from aesara.link.c.compiler import CompileError, compile_shared_library
-    from aesara.link.c.elemwise_codegen import elemwise_kernel
-
-    scalar_op, in_dtypes, out_dtypes = key
-    path = None
-    try:
-        kernel = elemwise_kernel(scalar_op, in_dtypes, out_dtypes)
-        path = compile_shared_library(kernel.source, "elemwise")
-    except NotImplementedError:
-        path = None
-    except (CompileError, OSError) as e:
-        if not _warned_compile:
-            _warned_compile = True
-            warnings.warn(
-                f"aesara: compiling an element-wise kernel for {scalar_op} failed; "
-                f"such nodes run in Python: {e}",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-        path = None
-    with _kernel_lock:
-        _kernel_paths[key] = path
-    return path
-
-
-def _compile_kernels(keys: Sequence[tuple]) -> None:
-    """Compile the kernels not built yet, in parallel threads when several."""
-    with _kernel_lock:
-        todo = list(dict.fromkeys(k for k in keys if k not in _kernel_paths))
-    if len(todo) <= 1:
-        for k in todo:
-            _kernel_path(k)
-        return
-    # The compiler runs in subprocesses, so threads overlap the builds.
-    with ThreadPoolExecutor(max_workers=min(8, len(todo))) as pool:
-        list(pool.map(_kernel_path, todo))
 
 
 def _thread_min() -> int:
@@ -310,18 +241,18 @@ class CVMLinker(VMLinker):
         storage_map=None,
         **kwargs,
     ):
-        """Build the VM, compiling the element-wise kernels first (in parallel)."""
+        """Build the VM, compiling the nodes' C code first (in parallel)."""
+        from aesara.link.c.registry import build_plans, plan_for
+
         self._c_on = self._c_enabled()
-        self._paths: dict = {}
+        self._plans: dict = {}
+        self._artifacts: dict = {}
         if self._c_on and self.fgraph is not None:
-            keys = {}
             for node in self.fgraph.apply_nodes:
-                key = _elemwise_key(node)
-                if key is not None:
-                    keys[node] = key
-            _compile_kernels(list(keys.values()))
-            with _kernel_lock:
-                self._paths = {n: _kernel_paths.get(k) for n, k in keys.items()}
+                plan = plan_for(node)
+                if plan is not None:
+                    self._plans[node] = plan
+            self._artifacts = build_plans(self._plans.values())
         try:
             return super().make_all(
                 profiler=profiler,
@@ -331,15 +262,18 @@ class CVMLinker(VMLinker):
                 **kwargs,
             )
         finally:
-            self._paths = {}
+            self._plans = {}
+            self._artifacts = {}
 
     def make_node_thunk(self, node, storage_map, compute_map, impl):
-        """The thunk of one node: an ``ElemwiseThunk`` when a kernel exists."""
-        path = self._paths.get(node) if self._c_on else None
-        if path is not None:
-            return make_elemwise_thunk(
-                node, storage_map, compute_map, self.no_recycling, path
-            )
+        """The thunk of one node: its C translation when it has one."""
+        plan = self._plans.get(node) if self._c_on else None
+        if plan is not None:
+            artifact = self._artifacts.get(plan.key)
+            if artifact is not None:
+                return plan.make(
+                    artifact, node, storage_map, compute_map, self.no_recycling
+                )
         return super().make_node_thunk(node, storage_map, compute_map, impl)
 
     def make_vm(

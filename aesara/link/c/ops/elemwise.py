@@ -1,0 +1,41 @@
+"""C translation of :class:`~aesara.tensor.elemwise.Elemwise` (fused or not)."""
+
+from __future__ import annotations
+
+from aesara.link.c.registry import CPlan, register_c_translation
+from aesara.tensor.elemwise import Elemwise
+from aesara.tensor.type import TensorType
+
+
+def _build(scalar_op, in_dtypes, out_dtypes):
+    from aesara.link.c.compiler import compile_shared_library
+    from aesara.link.c.elemwise_codegen import elemwise_kernel
+
+    kernel = elemwise_kernel(scalar_op, in_dtypes, out_dtypes)
+    return compile_shared_library(kernel.source, "elemwise")
+
+
+def _make(path, node, storage_map, compute_map, no_recycling):
+    from aesara.link.c.linker import make_elemwise_thunk
+
+    return make_elemwise_thunk(node, storage_map, compute_map, no_recycling, path)
+
+
+@register_c_translation(Elemwise)
+def elemwise_plan(node) -> CPlan | None:
+    """A compiled kernel for plain ``Elemwise`` nodes over tensors."""
+    op = node.op
+    if type(op) is not Elemwise:
+        return None
+    if not all(isinstance(v.type, TensorType) for v in node.inputs + node.outputs):
+        return None
+    if len(node.inputs) + len(node.outputs) > 64 or node.outputs[0].type.ndim > 64:
+        return None
+    in_dtypes = tuple(v.type.dtype for v in node.inputs)
+    out_dtypes = tuple(v.type.dtype for v in node.outputs)
+    scalar_op = op.scalar_op
+    return CPlan(
+        key=("elemwise", scalar_op, in_dtypes, out_dtypes),
+        build=lambda: _build(scalar_op, in_dtypes, out_dtypes),
+        make=_make,
+    )

@@ -1,0 +1,186 @@
+"""The C backend's translation table: Op class -> how to run its nodes in C.
+
+Ops carry no C. A backend module registers, for an Op class, a *translator*:
+a function taking an :class:`~aesara.graph.basic.Apply` node and returning a
+:class:`CPlan` (or ``None`` when this particular node has no C form, e.g. an
+unsupported dtype). A plan has two steps:
+
+``build()``
+    The slow part (generating and compiling C, loading a module). Plans with
+    equal ``key`` share one build; the linker runs the builds of a graph in
+    parallel threads before it makes any thunk, and remembers each result for
+    the process. ``build`` may raise ``NotImplementedError`` (the node then
+    runs its Python ``perform``) or :class:`~aesara.link.c.compiler.CompileError`
+    (same, with one warning per process).
+``make(artifact, node, storage_map, compute_map, no_recycling)``
+    Returns the thunk: a callable with no arguments that reads the node's
+    input cells and fills its output cells, like the Python thunks.
+
+Translators are looked up along the Op class's MRO, so registering a base
+class covers its subclasses unless one has its own entry. The modules in
+:mod:`aesara.link.c.ops` are imported (all of them) the first time the table
+is consulted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import threading
+import warnings
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "CPlan",
+    "build_plans",
+    "c_translator",
+    "plan_for",
+    "register_c_translation",
+]
+
+
+@dataclass(frozen=True)
+class CPlan:
+    """How one node runs in C: a shared, memoised build and a thunk factory.
+
+    Parameters
+    ----------
+    key
+        Identifies the build: plans with equal keys share one ``build()``.
+        It must be made of plain values (strings, numbers, tuples, dtypes),
+        never ``id()`` of objects.
+    build
+        Compiles/loads what the thunks need and returns it (the artifact).
+    make
+        ``make(artifact, node, storage_map, compute_map, no_recycling)``
+        returns the node's thunk.
+    """
+
+    key: Hashable
+    build: Callable[[], Any]
+    make: Callable[..., Callable[[], Any]]
+
+
+_translators: dict[type, Callable] = {}
+_loaded = False
+_load_lock = threading.Lock()
+
+_artifacts: dict[Hashable, Any] = {}
+_NO_C = object()  # a build that failed: the node runs in Python
+_build_lock = threading.Lock()
+_building: dict[Hashable, threading.Event] = {}
+_warned_compile = False
+
+
+def register_c_translation(*op_classes: type) -> Callable:
+    """Decorator: ``translator(node) -> CPlan | None`` for these Op classes."""
+    if not op_classes:
+        raise TypeError("register_c_translation needs at least one Op class")
+
+    def decorate(fn: Callable) -> Callable:
+        for cls in op_classes:
+            if not isinstance(cls, type):
+                raise TypeError(f"expected an Op class, got {cls!r}")
+            _translators[cls] = fn
+        return fn
+
+    return decorate
+
+
+def _load_translations() -> None:
+    global _loaded
+    if _loaded:
+        return
+    with _load_lock:
+        if _loaded:
+            return
+        import aesara.link.c.ops as pkg
+
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
+        _loaded = True
+
+
+def c_translator(op_class: type) -> Callable | None:
+    """The translator registered for ``op_class`` (or a base class), if any."""
+    _load_translations()
+    for cls in op_class.__mro__:
+        fn = _translators.get(cls)
+        if fn is not None:
+            return fn
+    return None
+
+
+def plan_for(node) -> CPlan | None:
+    """The C plan of ``node``, or None when it runs through ``perform``."""
+    fn = c_translator(type(node.op))
+    if fn is None:
+        return None
+    try:
+        return fn(node)
+    except NotImplementedError:
+        return None
+
+
+def _build_one(plan: CPlan) -> Any:
+    global _warned_compile
+    from aesara.link.c.compiler import CompileError
+
+    key = plan.key
+    while True:
+        with _build_lock:
+            if key in _artifacts:
+                return _artifacts[key]
+            event = _building.get(key)
+            if event is None:
+                event = _building[key] = threading.Event()
+                break
+        event.wait()
+    try:
+        artifact = plan.build()
+    except NotImplementedError:
+        artifact = _NO_C
+    except (CompileError, OSError, ImportError) as e:
+        artifact = _NO_C
+        if not _warned_compile:
+            _warned_compile = True
+            warnings.warn(
+                f"aesara: building C code for {key!r} failed; such nodes run "
+                f"in Python: {e}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+    finally:
+        with _build_lock:
+            if key not in _artifacts:
+                _artifacts[key] = locals().get("artifact", _NO_C)
+            _building.pop(key, None)
+        event.set()
+    return artifact
+
+
+def build_plans(plans: Iterable[CPlan]) -> dict[Hashable, Any]:
+    """Run the builds of ``plans`` (in parallel threads); return key -> artifact.
+
+    A key whose build failed maps to ``None``.
+    """
+    unique: dict[Hashable, CPlan] = {}
+    for p in plans:
+        unique.setdefault(p.key, p)
+    with _build_lock:
+        todo = [p for k, p in unique.items() if k not in _artifacts]
+    if len(todo) == 1:
+        _build_one(todo[0])
+    elif todo:
+        # Builds mostly wait on compiler subprocesses, so threads overlap them.
+        with ThreadPoolExecutor(max_workers=min(8, len(todo))) as pool:
+            list(pool.map(_build_one, todo))
+    with _build_lock:
+        out = {}
+        for k in unique:
+            a = _artifacts.get(k, _NO_C)
+            out[k] = None if a is _NO_C else a
+    return out
