@@ -457,6 +457,13 @@ def add_caching_dir_configvars(config: AesaraConfigParser) -> None:
         IntParam(2 * 1024**3, validate=_non_negative),
         in_c_key=False,
     )
+    config.add(
+        "rewrite_cache",
+        "Store rewritten graphs in the compile cache so that compiling the same "
+        "graph again (in any process) skips the rewrites.",
+        BoolParam(True),
+        in_c_key=False,
+    )
 
 
 def add_tensor_configvars(config: AesaraConfigParser) -> None:

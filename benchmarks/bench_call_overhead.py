@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from aesara.compile.function import function  # noqa: E402
 from aesara.tensor.type import dscalar, dvector  # noqa: E402
+from benchmarks._results import record  # noqa: E402
 
 
 def best_time_us(fn, number: int = 20000, repeat: int = 7) -> float:
@@ -75,6 +76,20 @@ def main() -> None:
     print("-" * (22 + w + 22))
     for label, what, t, t_np in rows:
         print(f"{label:<22} {what:<{w}} {t:>10.2f} {t / t_np:>8.1f}")
+        impl = RECORDED.get(what)
+        if impl is not None:
+            record(f"1 call overhead {label}", impl, "time per call", t, "us")
+
+
+# Row labels -> implementation names of the summary (benchmarks/run_all.py).
+RECORDED = {
+    "numpy a + b": "numpy",
+    "aesara f(ndarrays)": "aesara",
+    "aesara trust_input=True": "aesara trust_input",
+    "aesara f(python values)": "aesara python_values",
+    "pytensor f(ndarrays)": "pytensor",
+    "pytensor trust_input=True": "pytensor trust_input",
+}
 
 
 if __name__ == "__main__":

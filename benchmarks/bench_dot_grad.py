@@ -3,27 +3,45 @@
 X is 2000x2000; ``w`` is a vector (matrix-vector products) and then a
 2000x2000 matrix ``W`` (matrix-matrix products). Each compiled function returns
 the loss and the gradient with respect to ``w``; the NumPy reference computes
-the same by hand. PyTensor and JAX are timed in the same run when installed.
-Run::
+the same by hand (``e = exp(X @ w); e.sum(), X.T @ e``). PyTensor (default
+mode) and JAX (jit) are timed in the same run when installed.
 
-    python benchmarks/bench_dot_grad.py
+The implementations are timed in interleaved rounds (one batch of calls of
+each per round) and the medians over rounds are reported, so that load on the
+machine drifting during the run hits all of them alike. Run::
+
+    python benchmarks/bench_dot_grad.py [rounds]
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import timeit
+import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from benchmarks._results import record  # noqa: E402
+
 N = 2000
+WORKLOADS = {
+    False: "3 grad sum(exp(X@w)) vector",
+    True: "3 grad sum(exp(X@W)) matrix",
+}
 
 
-def best_time_ms(fn, number: int = 5, repeat: int = 5) -> float:
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e3
+def interleaved_medians_ms(fns: dict, rounds: int, number: int) -> dict:
+    """Median time per call (ms) of each callable, timed in alternating rounds."""
+    samples: dict = {k: [] for k in fns}
+    for _ in range(rounds):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples[k].append((time.perf_counter() - t0) / number * 1e3)
+    return {k: float(np.median(v)) for k, v in samples.items()}
 
 
 def numpy_loss_grad(X, w):
@@ -38,7 +56,8 @@ def aesara_fn(matrix: bool):
     X = at.dmatrix("X")
     w = at.dmatrix("w") if matrix else at.dvector("w")
     loss = at.sum(at.exp(X @ w))
-    return "aesara (default)", aesara.function([X, w], [loss, aesara.grad(loss, w)])
+    f = aesara.function([X, w], [loss, aesara.grad(loss, w)])
+    return "aesara", "aesara (default)", f
 
 
 def pytensor_fn(matrix: bool):
@@ -50,9 +69,8 @@ def pytensor_fn(matrix: bool):
     X = pt.dmatrix("X")
     w = pt.dmatrix("w") if matrix else pt.dvector("w")
     loss = pt.sum(pt.exp(X @ w))
-    return "pytensor (default)", pytensor.function(
-        [X, w], [loss, pytensor.grad(loss, w)]
-    )
+    f = pytensor.function([X, w], [loss, pytensor.grad(loss, w)])
+    return "pytensor", "pytensor (default)", f
 
 
 def jax_fn(matrix: bool):
@@ -69,31 +87,39 @@ def jax_fn(matrix: bool):
         g.block_until_ready()
         return v, g
 
-    return "jax (jit)", call
+    return "jax", "jax (jit)", call
 
 
 def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     rng = np.random.default_rng(0)
     X = rng.normal(size=(N, N)) / N
-    print(f"sum(exp(X @ w)) and its gradient, X {N}x{N}")
+    print(f"sum(exp(X @ w)) and its gradient, X {N}x{N}; medians of {rounds} rounds")
     print(f"{'w':<8} {'what':<22} {'ms/call':>9} {'x numpy':>8}")
     for matrix in (False, True):
         w = rng.normal(size=(N, N) if matrix else N)
         ref = numpy_loss_grad(X, w)
-        t_np = best_time_ms(lambda w=w: numpy_loss_grad(X, w))
-        rows = [("numpy", t_np)]
+        fns = {"numpy": lambda w=w: numpy_loss_grad(X, w)}
+        labels = {"numpy": "numpy"}
         for make in (aesara_fn, pytensor_fn, jax_fn):
             made = make(matrix)
             if made is None:
                 continue
-            label, f = made
-            out = f(X, w)
+            impl, label, f = made
+            out = f(X, w)  # compile / warm up, and check the values
             np.testing.assert_allclose(float(out[0]), ref[0], rtol=1e-9)
-            np.testing.assert_allclose(np.asarray(out[1]), ref[1], rtol=1e-9)
-            rows.append((label, best_time_ms(lambda f=f, w=w: f(X, w))))
+            np.testing.assert_allclose(
+                np.asarray(out[1]), ref[1], rtol=1e-9, atol=1e-12 * np.abs(ref[1]).max()
+            )
+            fns[impl] = lambda f=f, w=w: f(X, w)
+            labels[impl] = label
+        number = 1 if matrix else 20
+        times = interleaved_medians_ms(fns, rounds, number)
         kind = "matrix" if matrix else "vector"
-        for label, t in rows:
-            print(f"{kind:<8} {label:<22} {t:>9.3f} {t / t_np:>8.2f}")
+        t_np = times["numpy"]
+        for impl, t in times.items():
+            print(f"{kind:<8} {labels[impl]:<22} {t:>9.3f} {t / t_np:>8.2f}")
+            record(WORKLOADS[matrix], impl, "time per call", t, "ms")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from benchmarks._results import record  # noqa: E402
+
 N_ROWS, N_COLS = 1000, 100
 
 
@@ -141,6 +143,10 @@ def main() -> None:
         n_txt = f"{n:>6}" if n is not None else f"{'-':>6}"
         k_txt = f"{k:>9}" if k is not None else f"{'-':>9}"
         print(f"{what:<30} {n_txt} {k_txt} {t:>9.3f} {t / t_np:>8.2f}")
+        impl = what.split()[0]  # numpy, aesara, pytensor, jax
+        record("4 logreg grad", impl, "time per call", t, "ms")
+        if n is not None:
+            record("4 logreg grad", impl, "nodes", n, "nodes")
 
 
 if __name__ == "__main__":

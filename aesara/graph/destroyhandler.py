@@ -35,6 +35,14 @@ def contains_cycle(fgraph, orderings: dict) -> bool:
     return False
 
 
+def _index_of(seq, item) -> int:
+    """Position of ``item`` in ``seq`` by identity (-1 when absent)."""
+    for k, x in enumerate(seq):
+        if x is item:
+            return k
+    return -1
+
+
 class DestroyHandler(Bookkeeper):
     """Feature enforcing the safety of ops that overwrite their inputs.
 
@@ -54,6 +62,9 @@ class DestroyHandler(Bookkeeper):
 
     pickle_rm_attr = ["destroyers", "has_destroyers"]
 
+    incremental: bool = True
+    """Validate typical in-place changes locally (``False``: always sort the graph)."""
+
     def __init__(self, do_imports_on_attach: bool = True, algo: str | None = None):
         self.fgraph = None
         self.do_imports_on_attach = do_imports_on_attach
@@ -71,6 +82,14 @@ class DestroyHandler(Bookkeeper):
         self.destroyers: dict[Apply, None] = {}
         self._droot_cache = None
         self._dirty = True
+        # A topological numbering of the nodes (data and destroy orderings)
+        # valid at the last successful validation, and the graph events seen
+        # since. Together they let ``validate`` check a typical in-place
+        # candidate (a node swapped for one with the same inputs) locally
+        # instead of sorting the whole graph again: that made the in-place
+        # stage quadratic in the size of the graph.
+        self._order: dict[Apply, int] | None = None
+        self._log: list | None = []
 
     def clone(self):
         return type(self)(self.do_imports_on_attach, self.algo)
@@ -131,8 +150,18 @@ class DestroyHandler(Bookkeeper):
                     if not viewers:
                         del self.view_o[i]
 
+    def _record(self, event: tuple) -> None:
+        log = self._log
+        if log is not None:
+            if len(log) > 10000:
+                # Too much happened: the next validation sorts the graph.
+                self._log = None
+            else:
+                log.append(event)
+
     def on_import(self, fgraph, node, reason):
         self._dirty = True
+        self._record(("import", node))
         if node.op.destroy_map:
             for o_idx, i_idxs in node.op.destroy_map.items():
                 if len(i_idxs) != 1:
@@ -141,22 +170,73 @@ class DestroyHandler(Bookkeeper):
                         f"({i_idxs}); only one is supported"
                     )
             self.destroyers[node] = None
-            self._droot_cache = None
+            if node.op.view_map:
+                self._droot_cache = None
+            else:
+                self._add_destroyer_to_cache(node)
         if node.op.view_map:
             self._add_views(node)
             self._droot_cache = None
 
     def on_prune(self, fgraph, node, reason):
         self._dirty = True
+        self._record(("prune", node))
         if node in self.destroyers:
             del self.destroyers[node]
-            self._droot_cache = None
+            self._remove_destroyer_from_cache(node)
         if node.op.view_map:
             self._remove_views(node)
             self._droot_cache = None
 
+    def _add_destroyer_to_cache(self, node: Apply) -> None:
+        """Update the cached analysis for a new destroyer (or drop the cache)."""
+        cached = self._droot_cache
+        if not isinstance(cached, tuple):
+            self._droot_cache = None
+            return
+        droot, impact, root_destroyer = cached
+        for i_idxs in node.op.destroy_map.values():
+            root = self._root(node.inputs[i_idxs[0]])
+            if root in root_destroyer or root in droot:
+                # Some conflict: the full analysis reports it.
+                self._droot_cache = None
+                return
+        for i_idxs in node.op.destroy_map.values():
+            root = self._root(node.inputs[i_idxs[0]])
+            if root in root_destroyer:
+                continue  # the same node destroying it through two outputs
+            imp = self._impact(root)
+            if any(v in droot for v in imp):
+                self._droot_cache = None
+                return
+            root_destroyer[root] = node
+            for v in imp:
+                droot[v] = root
+            impact[root] = imp
+
+    def _remove_destroyer_from_cache(self, node: Apply) -> None:
+        cached = self._droot_cache
+        if not isinstance(cached, tuple):
+            self._droot_cache = None
+            return
+        droot, impact, root_destroyer = cached
+        for i_idxs in node.op.destroy_map.values():
+            root = self._root(node.inputs[i_idxs[0]])
+            if root_destroyer.get(root) is not node:
+                self._droot_cache = None
+                return
+        for i_idxs in node.op.destroy_map.values():
+            root = self._root(node.inputs[i_idxs[0]])
+            if root_destroyer.get(root) is not node:
+                continue
+            del root_destroyer[root]
+            for v in impact.pop(root, ()):
+                if droot.get(v) is root:
+                    del droot[v]
+
     def on_change_input(self, fgraph, node, i, r, new_r, reason=None):
         self._dirty = True
+        self._record(("chin", node, r, new_r))
         if node == "output":
             return
         vmap = node.op.view_map or {}
@@ -175,7 +255,9 @@ class DestroyHandler(Bookkeeper):
                 self.view_i[o] = new_r
                 self.view_o.setdefault(new_r, set()).add(o)
             self._droot_cache = None
-        if node in self.destroyers:
+        if node in self.destroyers and any(
+            i == i_idxs[0] for i_idxs in node.op.destroy_map.values()
+        ):
             self._droot_cache = None
 
     # -- analysis ----------------------------------------------------------------------
@@ -277,45 +359,230 @@ class DestroyHandler(Bookkeeper):
             )
         clients = fgraph.clients
         for app in self.destroyers:
-            before: dict = {}
-            tolerate_same = getattr(app.op, "destroyhandler_tolerate_same", ())
-            tolerate_aliased = getattr(app.op, "destroyhandler_tolerate_aliased", ())
-            for i_idxs in app.op.destroy_map.values():
-                d_idx = i_idxs[0]
-                destroyed = app.inputs[d_idx]
-                root_impact = impact[droot[destroyed]]
-                same_ok = {b for a, b in tolerate_same if a == d_idx}
-                same_ok.add(d_idx)
-                aliased_ok = {b for a, b in tolerate_aliased if a == d_idx}
-                for j, inp in enumerate(app.inputs):
-                    if j in aliased_ok or inp not in root_impact:
-                        continue
-                    if j not in same_ok or inp is not destroyed:
-                        raise InconsistencyError(
-                            f"Input aliasing: {app} destroys input {d_idx} but input "
-                            f"{j} ({inp}) shares its memory"
-                        )
-                for v in root_impact:
-                    for c, _ in clients.get(v, ()):
-                        if c != "output" and c is not app:
-                            before[c] = None
+            before = self._check_destroyer(app, droot, impact, clients)
             if before:
                 rval[app] = list(before)
         return rval
 
+    def _check_destroyer(self, app: Apply, droot, impact, clients) -> dict:
+        """Check ``app``'s input aliasing; return the nodes that must precede it."""
+        before: dict = {}
+        tolerate_same = getattr(app.op, "destroyhandler_tolerate_same", ())
+        tolerate_aliased = getattr(app.op, "destroyhandler_tolerate_aliased", ())
+        for i_idxs in app.op.destroy_map.values():
+            d_idx = i_idxs[0]
+            destroyed = app.inputs[d_idx]
+            root_impact = impact[droot[destroyed]]
+            same_ok = {b for a, b in tolerate_same if a == d_idx}
+            same_ok.add(d_idx)
+            aliased_ok = {b for a, b in tolerate_aliased if a == d_idx}
+            for j, inp in enumerate(app.inputs):
+                if j in aliased_ok or inp not in root_impact:
+                    continue
+                if j not in same_ok or inp is not destroyed:
+                    raise InconsistencyError(
+                        f"Input aliasing: {app} destroys input {d_idx} but input "
+                        f"{j} ({inp}) shares its memory"
+                    )
+            for v in root_impact:
+                for c, _ in clients.get(v, ()):
+                    if c != "output" and c is not app:
+                        before[c] = None
+        return before
+
     def validate(self, fgraph) -> bool:
         """Raise ``InconsistencyError`` if the in-place constraints cannot be met."""
-        if not self.destroyers:
-            self._dirty = False
-            return True
         if not self._dirty:
             return True
-        ords = self.orderings(fgraph, ordered=False)
-        if contains_cycle(fgraph, ords):
-            raise InconsistencyError(
-                "The in-place operations cannot be ordered: a node reading the "
-                "original value of a destroyed variable also depends on the node "
-                "destroying it (dependency cycle)"
-            )
+        if not self.destroyers:
+            # Nothing to check; keep the numbering up to date when that is cheap.
+            if (
+                self._order is not None
+                and self._log is not None
+                and not self._validate_incrementally(fgraph)
+            ):
+                self._order = None
+            self._dirty = False
+            self._log = []
+            return True
+        if (
+            not self.incremental
+            or self._order is None
+            or self._log is None
+            or not self._validate_incrementally(fgraph)
+        ):
+            ords = self.orderings(fgraph, ordered=False)
+            try:
+                order = io_toposort(fgraph.inputs, fgraph.outputs, ords)
+            except ValueError:
+                raise InconsistencyError(
+                    "The in-place operations cannot be ordered: a node reading the "
+                    "original value of a destroyed variable also depends on the "
+                    "node destroying it (dependency cycle)"
+                ) from None
+            self._order = {node: k for k, node in enumerate(order)}
         self._dirty = False
+        self._log = []
         return True
+
+    # -- incremental validation -----------------------------------------------------
+
+    def _validate_incrementally(self, fgraph) -> bool:
+        """Validate the changes logged since the last validation, locally.
+
+        Handles the changes in-place rewrites make: nodes replaced by nodes
+        with the same inputs (and no new views), some of which destroy an
+        input. Returns ``False`` when the changes are of another kind (the
+        caller then checks the whole graph), raises ``InconsistencyError``
+        when they are invalid, and keeps ``self._order`` a topological
+        numbering of the graph otherwise (Pearce-Kelly reordering).
+        """
+        order = self._order
+        apply_nodes = fgraph.apply_nodes
+        # Positions of the nodes that replaced others since the last validation.
+        pos: dict[Apply, int] = {}
+        imported: set = set()
+        pruned: list[Apply] = []
+        for ev in self._log:
+            kind = ev[0]
+            if kind == "import":
+                imported.add(ev[1])
+            elif kind == "prune":
+                pruned.append(ev[1])
+            else:
+                _, node, r, new_r = ev
+                a, b = r.owner, new_r.owner
+                # Only a node imported for the purpose (not one already there,
+                # as merging does) may take the position of the one it replaces.
+                if a is None or b is None or a is b or b not in imported:
+                    return False
+                if len(a.inputs) != len(b.inputs) or any(
+                    x is not y for x, y in zip(a.inputs, b.inputs)
+                ):
+                    return False
+                if len(a.outputs) != len(b.outputs) or _index_of(
+                    a.outputs, r
+                ) != _index_of(b.outputs, new_r):
+                    return False
+                if b.op.view_map and b.op.view_map != a.op.view_map:
+                    return False
+                k = pos.get(a)
+                if k is None:
+                    if a in imported:
+                        return False
+                    k = order.get(a)
+                    if k is None:
+                        return False
+                old_k = pos.get(b)
+                pos[b] = k if old_k is None else min(k, old_k)
+        for node in imported:
+            if node in apply_nodes and node not in pos:
+                return False
+        for node in pruned:
+            if node in apply_nodes:
+                # Still used somewhere: the replacement shares its position.
+                return False
+        new_destroyers = [n for n in pos if n in apply_nodes and n in self.destroyers]
+        if not new_destroyers:
+            self._commit_order(pos, pruned)
+            return True
+        droot, impact, _ = self.refresh_droot_impact()
+        clients = fgraph.clients
+        backward: list = []
+
+        def index(n):
+            k = pos.get(n)
+            return order[n] if k is None else k
+
+        for app in new_destroyers:
+            for i_idxs in app.op.destroy_map.values():
+                root = droot[app.inputs[i_idxs[0]]]
+                for v in impact[root]:
+                    if isinstance(v, Constant) or getattr(
+                        v.tag, "indestructible", False
+                    ):
+                        raise InconsistencyError(
+                            f"Attempting to destroy indestructible variables: {[v]}"
+                        )
+            before = self._check_destroyer(app, droot, impact, clients)
+            k_app = index(app)
+            late = [c for c in before if index(c) > k_app]
+            if late:
+                backward.append((app, late))
+        if len(backward) > 1:
+            return False
+        if backward:
+            ((app, late),) = backward
+            self._reorder(fgraph, app, late, pos, index, droot)
+        self._commit_order(pos, pruned)
+        return True
+
+    def _commit_order(self, pos: dict, pruned: list) -> None:
+        order = self._order
+        for node in pruned:
+            order.pop(node, None)
+        apply_nodes = self.fgraph.apply_nodes
+        for node, k in pos.items():
+            if node in apply_nodes:
+                order[node] = k
+
+    def _reorder(self, fgraph, app, late, pos, index, droot) -> None:
+        """Add the edges ``late -> app`` to the numbering, or raise on a cycle."""
+        _, _, root_destroyer = self.refresh_droot_impact()
+        clients = fgraph.clients
+        lb = index(app)
+        ub = max(index(c) for c in late)
+        targets = set(late)
+
+        def successors(n):
+            for o in n.outputs:
+                for c, _ in clients.get(o, ()):
+                    if c != "output":
+                        yield c
+            for v in n.inputs:
+                root = droot.get(v)
+                if root is not None:
+                    d = root_destroyer[root]
+                    if d is not n:
+                        yield d
+
+        def predecessors(n):
+            for v in n.inputs:
+                if v.owner is not None:
+                    yield v.owner
+            if n in self.destroyers:
+                for i_idxs in n.op.destroy_map.values():
+                    root = droot.get(n.inputs[i_idxs[0]])
+                    if root is None:
+                        continue
+                    for v in self._impact(root):
+                        for c, _ in clients.get(v, ()):
+                            if c != "output" and c is not n:
+                                yield c
+
+        fwd = {app}
+        stack = [app]
+        while stack:
+            n = stack.pop()
+            for m in successors(n):
+                if m in targets:
+                    raise InconsistencyError(
+                        "The in-place operations cannot be ordered: a node reading "
+                        "the original value of a destroyed variable also depends on "
+                        "the node destroying it (dependency cycle)"
+                    )
+                if m not in fwd and index(m) <= ub:
+                    fwd.add(m)
+                    stack.append(m)
+        bwd = set(late)
+        stack = list(late)
+        while stack:
+            n = stack.pop()
+            for m in predecessors(n):
+                if m not in bwd and m not in fwd and index(m) >= lb:
+                    bwd.add(m)
+                    stack.append(m)
+        slots = sorted(index(n) for n in (*bwd, *fwd))
+        moved = sorted(bwd, key=index) + sorted(fwd, key=index)
+        for n, k in zip(moved, slots):
+            pos[n] = k

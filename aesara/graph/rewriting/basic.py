@@ -211,11 +211,37 @@ def copy_stack_trace(from_var: Any, to_var: Any) -> None:
             trace.extend(t)
     if not trace:
         return
+    # Entries are compared through hashable keys: a list membership test per
+    # entry made merging the traces of big fused clusters quadratic, and
+    # repeated entries grew the traces at every fusion.
+    trace_keys = [_trace_key(t) for t in trace]
     for v in tos:
         if v is None:
             continue
         existing = getattr(v.tag, "trace", None) or []
-        v.tag.trace = list(existing) + [t for t in trace if t not in existing]
+        seen = {_trace_key(t) for t in existing}
+        new = list(existing)
+        for t, k in zip(trace, trace_keys):
+            if k not in seen:
+                seen.add(k)
+                new.append(t)
+        v.tag.trace = new
+
+
+def _trace_key(entry: Any) -> Any:
+    """A hashable stand-in for one trace entry (a list of frame tuples)."""
+    if isinstance(entry, list):
+        try:
+            key = tuple(entry)
+            hash(key)
+            return key
+        except TypeError:
+            return id(entry)
+    try:
+        hash(entry)
+        return entry
+    except TypeError:
+        return id(entry)
 
 
 def _inherit_traces(fgraph: FunctionGraph, old: Variable, new: Variable) -> None:

@@ -189,6 +189,8 @@ class CompileCache:
             for sub in ("entries", "locks", "tmp"):
                 (self.root / sub).mkdir(mode=0o700, exist_ok=True)
             self._prepared = True
+        # Builds of killed processes leave directories in tmp/: drop old ones.
+        self.clean_tmp()
 
     def check_safe(self) -> None:
         """Raise if the cache root is not owned by us or is writable by others.
@@ -302,7 +304,7 @@ class CompileCache:
         manifest = self._verify(key, path)
         if manifest is None:
             self._verified.discard(key)
-            self._remove_entry_dir(path)
+            self._discard_corrupt(key, path)
             return None
         now = time.time()
         with contextlib.suppress(OSError):
@@ -310,6 +312,15 @@ class CompileCache:
         return CacheEntry(
             key, path, int(manifest.get("size", 0)), now, manifest.get("meta", {})
         )
+
+    def _discard_corrupt(self, key: str, path: Path) -> None:
+        # Only under the key's lock and if still corrupt: meanwhile another
+        # process may have replaced it with a good entry that it is using.
+        # When the lock is taken (a builder, or our own get_or_build), leave
+        # it: _build replaces a corrupt leftover.
+        with self.lock(key, blocking=False) as got:
+            if got and self._verify(key, path) is None:
+                self._remove_entry_dir(path)
 
     # ------------------------------------------------------------------
     # Building

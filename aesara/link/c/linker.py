@@ -243,8 +243,11 @@ class CVMLinker(VMLinker):
     ):
         """Build the VM, compiling the nodes' C code first (in parallel)."""
         from aesara.link.c.registry import build_plans, plan_for
+        from aesara.link.c.runtime import start_runtime_build
 
-        self._c_on = self._c_enabled()
+        # The runtime (first use in a process) builds while the kernels do.
+        pending = start_runtime_build() if self.c_thunks is not False else None
+        self._c_on = True if pending is not None else self._c_enabled()
         self._plans: dict = {}
         self._artifacts: dict = {}
         if self._c_on and self.fgraph is not None:
@@ -253,6 +256,11 @@ class CVMLinker(VMLinker):
                 if plan is not None:
                     self._plans[node] = plan
             self._artifacts = build_plans(self._plans.values())
+        if pending is not None:
+            pending.join()
+            self._c_on = self._c_enabled()
+            if not self._c_on:
+                self._plans, self._artifacts = {}, {}
         try:
             return super().make_all(
                 profiler=profiler,

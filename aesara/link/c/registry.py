@@ -127,7 +127,11 @@ def plan_for(node) -> CPlan | None:
 
 def _build_one(plan: CPlan) -> Any:
     global _warned_compile
-    from aesara.link.c.compiler import CompileError
+    from aesara.link.c.compiler import (
+        CompileError,
+        CompilerNotFoundError,
+        warn_no_compiler,
+    )
 
     key = plan.key
     while True:
@@ -143,6 +147,11 @@ def _build_one(plan: CPlan) -> Any:
         artifact = plan.build()
     except NotImplementedError:
         artifact = _NO_C
+    except CompilerNotFoundError:
+        # No compiler at all: the one "no working C compiler" warning, not
+        # one about this node's code.
+        artifact = _NO_C
+        warn_no_compiler()
     except (CompileError, OSError, ImportError) as e:
         artifact = _NO_C
         if not _warned_compile:

@@ -295,11 +295,20 @@ run_kernel(ae_kernel_t kernel, int nd, ae_intp *shape, char **ptrs, ae_intp *str
 #ifdef _OPENMP
     if (thread_min >= 0 && size >= thread_min && nd >= 1 && shape[0] > 1) {
         int nt = omp_get_max_threads();
-        ae_intp parts = shape[0] < nt ? shape[0] : nt;
+        /* Split axis 0 into blocks of `unit` items. When it is the only axis
+         * (the kernel's vectorised loop), cut at multiples of 1024 elements:
+         * then every element goes through the same code (SIMD body or
+         * remainder loop) as in one call, and vector and scalar math, which
+         * can differ in the last bit, give results identical to no threads. */
+        ae_intp unit = nd == 1 ? 1024 : 1;
+        ae_intp blocks = (shape[0] + unit - 1) / unit;
+        ae_intp parts = blocks < nt ? blocks : nt;
         if (parts > 1) {
 #pragma omp parallel for num_threads((int)parts) schedule(static)
             for (ae_intp t = 0; t < parts; t++) {
-                ae_intp lo = shape[0] * t / parts, hi = shape[0] * (t + 1) / parts;
+                ae_intp lo = unit * (blocks * t / parts);
+                ae_intp hi = unit * (blocks * (t + 1) / parts);
+                if (hi > shape[0]) hi = shape[0];
                 ae_intp sh[AE_MAXDIMS];
                 char *p[AE_MAXOPS];
                 memcpy(sh, shape, sizeof(ae_intp) * nd);

