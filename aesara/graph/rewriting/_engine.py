@@ -757,6 +757,27 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
             _handle_rewrite_failure(e, rw)
         return change_tracker.changed
 
+    @staticmethod
+    def _dirty_marker(fgraph, dirty: dict) -> Callable:
+        """A function marking a changed node and its neighbours for a revisit.
+
+        Node rewriters read a node's inputs' producers and its outputs'
+        clients, so those are revisited with the node itself.
+        """
+        clients = fgraph.clients
+
+        def mark(node):
+            dirty[node] = None
+            for i in node.inputs:
+                if i.owner is not None:
+                    dirty[i.owner] = None
+            for o in node.outputs:
+                for c, _ in clients.get(o, ()):
+                    if not isinstance(c, str):
+                        dirty[c] = None
+
+        return mark
+
     def _cleanup(self, fgraph, change_tracker, counts):
         for rw in self.cleanup_rewriters:
             if self._run_graph_rewriter(fgraph, rw, change_tracker):
@@ -779,46 +800,72 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
         max_use = max(1.0, self.max_use_ratio * max(1, len(fgraph.apply_nodes)))
         counts: dict = defaultdict(int)
         loop_times: list = []
-        changed = True
         abort_by = None
         nb_passes = 0
         q: deque = deque()
         current: list = [None]
+        # Nodes to revisit in the next pass, in insertion order (deterministic).
+        dirty: dict = {}
+        mark_dirty = self._dirty_marker(fgraph, dirty)
+        visit_new = not self.ignore_newtrees
 
         def importer(node):
-            if node is not current[0]:
+            mark_dirty(node)
+            if visit_new and node is not current[0]:
                 q.append(node)
 
-        chin = None
-        if self.tracks_on_change_inputs:
+        def pruner(node):
+            # The inputs' producers lost a client (e.g. may now be fusable).
+            for i in node.inputs:
+                if i.owner is not None:
+                    dirty[i.owner] = None
 
-            def chin(node, i, r, new_r, reason):
-                if node is not current[0] and not isinstance(node, str):
-                    q.append(node)
+        def chin(node, i, r, new_r, reason):
+            if isinstance(node, str):
+                return
+            mark_dirty(node)
+            for v in (r, new_r):
+                if v.owner is not None:
+                    dirty[v.owner] = None
+            if self.tracks_on_change_inputs and node is not current[0]:
+                q.append(node)
 
-        while changed and abort_by is None:
-            nb_passes += 1
-            t_pass = time.perf_counter()
-            changed = False
-            for grw in self.global_rewriters:
-                if self._run_graph_rewriter(fgraph, grw, change_tracker):
-                    counts[grw] += 1
-                    changed = True
-                    if counts[grw] > max_use:
-                        abort_by = grw
-                        break
-                    self._cleanup(fgraph, change_tracker, counts)
-            if abort_by is not None:
-                break
+        # Every event is recorded for the whole run, global rewriters' too.
+        updater = Updater(importer, pruner, chin, name="equilibrium")
+        fgraph.attach_feature(updater)
+        # The first pass visits every node; later passes only the nodes a
+        # change touched. Once a partial pass changes nothing, one more full
+        # pass confirms the equilibrium (so the result is a fixed point of
+        # full passes, as when every pass walked the whole graph).
+        full = True
+        try:
+            while abort_by is None:
+                nb_passes += 1
+                t_pass = time.perf_counter()
+                changed = False
+                for grw in self.global_rewriters:
+                    if self._run_graph_rewriter(fgraph, grw, change_tracker):
+                        counts[grw] += 1
+                        changed = True
+                        if counts[grw] > max_use:
+                            abort_by = grw
+                            break
+                        self._cleanup(fgraph, change_tracker, counts)
+                if abort_by is not None:
+                    break
 
-            q.clear()
-            q.extend(io_toposort(fgraph.inputs, start_from))
-            u = self.attach_updater(fgraph, importer, None, chin, name="equilibrium")
-            try:
+                order = io_toposort(fgraph.inputs, start_from)
+                q.clear()
+                if full:
+                    q.extend(order)
+                else:
+                    q.extend(n for n in order if n in dirty)
+                dirty.clear()
                 while q and abort_by is None:
                     node = q.pop()
                     if node not in fgraph.apply_nodes:
                         continue
+                    dirty.pop(node, None)
                     current[0] = node
                     for rw in self.node_tracker.get_trackers(node.op):
                         if not self.process_node(fgraph, node, rw):
@@ -832,20 +879,27 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
                             self._cleanup(fgraph, change_tracker, counts)
                         if node not in fgraph.apply_nodes:
                             break
-            finally:
-                self.detach_updater(fgraph, u)
-            if abort_by is not None:
-                break
+                current[0] = None
+                if abort_by is not None:
+                    break
 
-            for frw in self.final_rewriters:
-                if self._run_graph_rewriter(fgraph, frw, change_tracker):
-                    counts[frw] += 1
-                    changed = True
-                    if counts[frw] > max_use:
-                        abort_by = frw
-                        break
-                    self._cleanup(fgraph, change_tracker, counts)
-            loop_times.append(time.perf_counter() - t_pass)
+                for frw in self.final_rewriters:
+                    if self._run_graph_rewriter(fgraph, frw, change_tracker):
+                        counts[frw] += 1
+                        changed = True
+                        if counts[frw] > max_use:
+                            abort_by = frw
+                            break
+                        self._cleanup(fgraph, change_tracker, counts)
+                loop_times.append(time.perf_counter() - t_pass)
+                if changed:
+                    full = False
+                elif full:
+                    break
+                else:
+                    full = True
+        finally:
+            fgraph.remove_feature(updater)
 
         fgraph.remove_feature(change_tracker)
         if abort_by is not None:

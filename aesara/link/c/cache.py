@@ -11,6 +11,8 @@ Layout under the cache root (``config.compiledir`` by default)::
     entries/<k[:2]>/<key>/...files...      one finished entry
     entries/<k[:2]>/<key>/MANIFEST.json    sizes and sha256 of its files
     locks/<key>.lock                       held while <key> is being built
+    locks/ledger.lock                      held while SIZE is updated
+    SIZE                                   total bytes of the finished entries
     tmp/<random>/                          entries being built
 
 How it stays safe:
@@ -22,9 +24,12 @@ How it stays safe:
 * A key being built is guarded by an exclusive ``flock`` on its lock file
   (released by the kernel if the process dies), plus a thread lock in this
   process; a second builder waits, then finds the finished entry.
-* The cache is bounded: after each build, least-recently-used entries are
-  evicted until the total size is under ``max_bytes``. An entry is touched
-  each time it is used.
+* The cache is bounded: least-recently-used entries are evicted when the
+  total size goes over ``max_bytes``, down to 90% of it. The total is kept
+  in a small ledger file (``SIZE``, updated under its own lock), so a build
+  costs no walk over the entries; the walk happens only to evict, or to
+  rebuild a ledger that a removal invalidated. An entry is touched each time
+  it is used.
 * The root is created with owner-only permissions, and a root that other
   users can write to is refused (code loaded from it could be replaced).
 """
@@ -64,6 +69,9 @@ _FORMAT_VERSION = 1
 # Temporary build directories older than this are left over from killed
 # processes and may be removed.
 _STALE_TMP_SECONDS = 3600.0
+_LEDGER = "SIZE"
+# Eviction goes below the bound, so that the next one is many builds away.
+_EVICT_TO = 0.9
 
 
 class UnsafeCacheDirectoryError(PermissionError):
@@ -174,6 +182,7 @@ class CompileCache:
         self._verified: set[str] = set()
         self._prepared = False
         self._prepare_guard = threading.Lock()
+        self._ledger_thread_lock = threading.Lock()
 
     # ------------------------------------------------------------------
     # Directory safety
@@ -320,7 +329,8 @@ class CompileCache:
         # it: _build replaces a corrupt leftover.
         with self.lock(key, blocking=False) as got:
             if got and self._verify(key, path) is None:
-                self._remove_entry_dir(path)
+                if self._remove_entry_dir(path):
+                    self._invalidate_ledger()
 
     # ------------------------------------------------------------------
     # Building
@@ -355,7 +365,7 @@ class CompileCache:
             if entry is not None:
                 return entry
             entry = self._build(key, build)
-        self._evict_if_needed(keep=key)
+        self._evict_if_needed(keep=key, added=entry.size)
         return entry
 
     def _build(self, key: str, build: Callable[[Path], dict | None]) -> CacheEntry:
@@ -379,16 +389,17 @@ class CompileCache:
                 "meta": meta,
             }
             partial = tmp / (MANIFEST + ".part")
+            # No fsync: a file torn by a power cut fails its digest check on
+            # first use and the entry is rebuilt.
             with open(partial, "w", encoding="utf-8") as f:
                 json.dump(manifest, f)
-                f.flush()
-                os.fsync(f.fileno())
             os.replace(partial, tmp / MANIFEST)
             final = self.entry_path(key)
             final.parent.mkdir(mode=0o700, exist_ok=True)
             if final.exists():
                 # A corrupt leftover not removed by get(): replace it.
                 self._remove_entry_dir(final)
+                self._invalidate_ledger()
             os.rename(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -428,20 +439,83 @@ class CompileCache:
         """Total size of the finished entries, in bytes."""
         return sum(e.size for e in self.entries())
 
-    def _evict_if_needed(self, keep: str | None = None) -> int:
+    # ------------------------------------------------------------------
+    # Size ledger
+    # ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _ledger_lock(self) -> Iterator[None]:
+        """Serialise ledger updates and evictions, across threads and processes."""
+        self._prepare()
+        with self._ledger_thread_lock:
+            if fcntl is None:  # pragma: no cover - Windows
+                yield
+                return
+            fd = os.open(
+                self.root / "locks" / "ledger.lock", os.O_RDWR | os.O_CREAT, 0o600
+            )
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    def _read_ledger(self) -> int | None:
+        try:
+            value = int((self.root / _LEDGER).read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return value if value >= 0 else None
+
+    def _write_ledger(self, total: int) -> None:
+        part = self.root / f"{_LEDGER}.{uuid.uuid4().hex}.part"
+        try:
+            part.write_text(str(max(0, int(total))))
+            os.replace(part, self.root / _LEDGER)
+        except OSError:
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+    def _invalidate_ledger(self) -> None:
+        # Lock-free on purpose (eviction removes entries while holding the
+        # ledger lock): the next update recounts from the entries.
+        with contextlib.suppress(OSError):
+            (self.root / _LEDGER).unlink()
+
+    def _add_to_ledger(self, added: int) -> int:
+        """Add ``added`` bytes (an entry already in place) to the ledger; the new total."""
+        with self._ledger_lock():
+            total = self._read_ledger()
+            # A missing ledger is recounted, the new entry included.
+            total = self.total_bytes() if total is None else total + added
+            self._write_ledger(total)
+            return total
+
+    def _evict_if_needed(self, keep: str | None = None, added: int = 0) -> int:
         if self.max_bytes <= 0:
             return 0
-        entries = self.entries()
-        total = sum(e.size for e in entries)
-        removed = 0
-        for entry in entries:
-            if total <= self.max_bytes:
-                break
-            if entry.key == keep:
-                continue
-            if self.remove(entry.key, blocking=False):
-                total -= entry.size
-                removed += 1
+        if self._add_to_ledger(added) <= self.max_bytes:
+            return 0
+        with self._ledger_lock():
+            # The real sizes, not the ledger's: other processes may have
+            # evicted or removed entries meanwhile.
+            entries = self.entries()
+            total = sum(e.size for e in entries)
+            target = (
+                int(self.max_bytes * _EVICT_TO) if total > self.max_bytes else total
+            )
+            removed = 0
+            for entry in entries:
+                if total <= target:
+                    break
+                if entry.key == keep:
+                    continue
+                if self.remove(entry.key, blocking=False):
+                    total -= entry.size
+                    removed += 1
+            self._write_ledger(total)
         return removed
 
     def remove(self, key: str, blocking: bool = True) -> bool:
@@ -450,7 +524,10 @@ class CompileCache:
             if not got:
                 return False
             self._verified.discard(key)
-            return self._remove_entry_dir(self.entry_path(key))
+            removed = self._remove_entry_dir(self.entry_path(key))
+            if removed:
+                self._invalidate_ledger()
+            return removed
 
     def _remove_entry_dir(self, path: Path) -> bool:
         # Rename first so that nobody sees a half-deleted entry.

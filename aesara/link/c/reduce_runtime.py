@@ -39,10 +39,9 @@ def get_reduce_runtime() -> ModuleType:
         if cxx in _failed:
             raise _failed[cxx]
         try:
-            # Plain -O2 is plenty for the glue, and compiles faster.
-            _module = compile_module(
-                _SOURCE.read_text(), "reduce_runtime", extra_flags=("-O2",)
-            )
+            # The loops are in the generated kernels; the glue needs only
+            # the light flags (-O1), which compile fastest.
+            _module = compile_module(_SOURCE.read_text(), "reduce_runtime", light=True)
         except Exception as e:
             _failed[cxx] = e
             raise

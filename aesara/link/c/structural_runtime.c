@@ -1,10 +1,13 @@
 /* C thunks for aesara's structural ops: views, shapes, indexing, cumulative
  * sums/products and the softmax family.
  *
- * Built once per machine by aesara/link/c/structural_runtime.py (through the
- * compile cache). One type, StructThunk, whose ``kind`` picks what it does;
- * it reads the node's input cells and fills its output cell, like the
- * runtime's ElemwiseThunk.
+ * Built by aesara/link/c/structural_runtime.py (through the compile cache)
+ * as several small modules, one per family of kinds, so that a graph only
+ * compiles the families it uses: the macros AE_WITH_VIEW, AE_WITH_ALLOC,
+ * AE_WITH_SUBTENSOR, AE_WITH_CUMOP and AE_WITH_SOFTMAX pick the run
+ * functions compiled in (none defined: all of them). Each module has one
+ * type, StructThunk, whose ``kind`` picks what it does; it reads the node's
+ * input cells and fills its output cell, like the runtime's ElemwiseThunk.
  *
  * The fast path covers the usual case. Anything unusual (an input that is
  * not an exact ndarray of the expected type, an index out of bounds, a
@@ -18,6 +21,15 @@
 #include <numpy/arrayobject.h>
 #include <math.h>
 #include <string.h>
+
+#if !defined(AE_WITH_VIEW) && !defined(AE_WITH_ALLOC) && !defined(AE_WITH_SUBTENSOR) && \
+    !defined(AE_WITH_CUMOP) && !defined(AE_WITH_SOFTMAX)
+#define AE_WITH_VIEW
+#define AE_WITH_ALLOC
+#define AE_WITH_SUBTENSOR
+#define AE_WITH_CUMOP
+#define AE_WITH_SOFTMAX
+#endif
 
 enum {
     K_DIMSHUFFLE = 1,
@@ -62,7 +74,9 @@ typedef struct {
     long long calls, py_calls;
 } StructThunk;
 
+#ifdef AE_WITH_SUBTENSOR
 static PyObject *np_add_at = NULL; /* numpy.add.at */
+#endif
 
 #define IN(i) PyList_GET_ITEM(self->in_cells[i], 0)
 
@@ -121,6 +135,7 @@ make_view(PyArrayObject *base, int nd, npy_intp *dims, npy_intp *strides, char *
     return v;
 }
 
+#ifdef AE_WITH_VIEW
 /* ------------------------------------------------------------------------ */
 /* DimShuffle: p = [inplace, in_ndim, out_ndim, new_order... (-1 for 'x')]  */
 /* ------------------------------------------------------------------------ */
@@ -242,6 +257,9 @@ run_specify_shape(StructThunk *self)
     return 0;
 }
 
+#endif /* AE_WITH_VIEW */
+
+#ifdef AE_WITH_ALLOC
 /* ------------------------------------------------------------------------ */
 /* Alloc: p = [ndim]                                                          */
 /* ------------------------------------------------------------------------ */
@@ -296,6 +314,9 @@ run_alloc(StructThunk *self)
     return 0;
 }
 
+#endif /* AE_WITH_ALLOC */
+
+#ifdef AE_WITH_SUBTENSOR
 /* ------------------------------------------------------------------------ */
 /* Basic indexing. Encoding (from p[start]): n_entries, then per entry       */
 /*   0, src, val                  an integer                                 */
@@ -466,6 +487,9 @@ run_adv_inc_sub1(StructThunk *self)
     return 0;
 }
 
+#endif /* AE_WITH_SUBTENSOR */
+
+#ifdef AE_WITH_CUMOP
 /* ------------------------------------------------------------------------ */
 /* CumOp: p = [has_axis, axis, mode (0 add, 1 mul)]                          */
 /* ------------------------------------------------------------------------ */
@@ -551,6 +575,9 @@ run_cumop(StructThunk *self)
     return 0;
 }
 
+#endif /* AE_WITH_CUMOP */
+
+#ifdef AE_WITH_SOFTMAX
 /* ------------------------------------------------------------------------ */
 /* Softmax, LogSoftmax, SoftmaxGrad: p = [has_axis, axis]                     */
 /* The tensor is seen as (outer, n, inner) with the reduced axis in the      */
@@ -723,26 +750,39 @@ run_softmax(StructThunk *self)
     return 0;
 }
 
+#endif /* AE_WITH_SOFTMAX */
+
 /* ------------------------------------------------------------------------ */
 /* The thunk type                                                            */
 /* ------------------------------------------------------------------------ */
 
 typedef int (*run_fn)(StructThunk *);
+/* The kinds this module was built with; the others stay NULL. */
 static run_fn runners[K_LAST] = {
+#ifdef AE_WITH_VIEW
     [K_DIMSHUFFLE] = run_dimshuffle,
     [K_RESHAPE] = run_reshape,
     [K_SHAPE] = run_shape,
     [K_SHAPE_I] = run_shape_i,
     [K_SPECIFY_SHAPE] = run_specify_shape,
+#endif
+#ifdef AE_WITH_ALLOC
     [K_ALLOC] = run_alloc,
+#endif
+#ifdef AE_WITH_SUBTENSOR
     [K_SUBTENSOR] = run_subtensor,
     [K_INCSUBTENSOR] = run_incsubtensor,
     [K_ADV_SUB1] = run_adv_sub1,
     [K_ADV_INC_SUB1] = run_adv_inc_sub1,
+#endif
+#ifdef AE_WITH_CUMOP
     [K_CUMOP] = run_cumop,
+#endif
+#ifdef AE_WITH_SOFTMAX
     [K_SOFTMAX] = run_softmax,
     [K_LOGSOFTMAX] = run_softmax,
     [K_SOFTMAXGRAD] = run_softmax,
+#endif
 };
 
 static int
@@ -839,6 +879,11 @@ st_init(StructThunk *self, PyObject *args, PyObject *kwds)
     }
     if (kind <= 0 || kind >= K_LAST) {
         PyErr_Format(PyExc_ValueError, "StructThunk: unknown kind %d", kind);
+        return -1;
+    }
+    if (!runners[kind]) {
+        PyErr_Format(PyExc_ValueError, "StructThunk: kind %d is not built into this module",
+                     kind);
         return -1;
     }
     if (PyTuple_GET_SIZE(out_cells) != 1) {
@@ -990,6 +1035,7 @@ PyInit_MODULE_NAME(void)
 {
     import_array();
     if (PyType_Ready(&StructThunkType) < 0) return NULL;
+#ifdef AE_WITH_SUBTENSOR
     PyObject *numpy = PyImport_ImportModule("numpy");
     if (!numpy) return NULL;
     PyObject *add = PyObject_GetAttrString(numpy, "add");
@@ -998,6 +1044,7 @@ PyInit_MODULE_NAME(void)
     np_add_at = PyObject_GetAttrString(add, "at");
     Py_DECREF(add);
     if (!np_add_at) return NULL;
+#endif
     PyObject *m = PyModule_Create(&st_module);
     if (!m) return NULL;
     Py_INCREF(&StructThunkType);

@@ -1,12 +1,14 @@
 """Build and load ``structural_runtime.c``: C thunks for structural ops.
 
-The module is compiled once per machine through the compile cache (it only
-depends on Python and NumPy headers), and gives one thunk type,
-``StructThunk``, that runs views (``DimShuffle``, ``Reshape``, basic
-``Subtensor``), shape ops, ``Alloc``, indexing updates, ``CumOp`` and the
-softmax family on a node's storage cells. Unusual inputs and every error
-case run the node's Python thunk, so results and exceptions match
-``Op.perform``.
+The C source is compiled through the compile cache into several small
+extension modules, one per *group* of kinds (views and shapes, ``Alloc``,
+indexing, ``CumOp``, the softmax family), so a cold compile of a graph only
+builds the groups the graph uses, in parallel, each with the flags it
+needs: plain ``-O1`` for glue code, ``-O3 -march=native`` for the loops
+that want vectorising. Each module gives one thunk type, ``StructThunk``,
+that runs a node of one of its group's kinds on the node's storage cells.
+Unusual inputs and every error case run the node's Python thunk, so
+results and exceptions match ``Op.perform``.
 
 The translators live in :mod:`aesara.link.c.ops.structural` and
 :mod:`aesara.link.c.ops.softmax`; they call :func:`structural_plan`.
@@ -24,15 +26,15 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "GROUPS",
     "KINDS",
     "get_structural_runtime",
+    "group_of",
     "make_struct_thunk",
     "structural_plan",
 ]
 
 _SOURCE = Path(__file__).with_name("structural_runtime.c")
-_lock = threading.Lock()
-_module: ModuleType | None = None
 
 #: Kind names -> the ``StructThunk`` kind numbers (as in the C enum).
 KINDS = {
@@ -57,34 +59,83 @@ KINDS = {
     )
 }
 
+#: Module groups -> the kinds each one's module runs.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "view": ("dimshuffle", "reshape", "shape", "shape_i", "specify_shape"),
+    "alloc": ("alloc",),
+    "subtensor": ("subtensor", "incsubtensor", "adv_sub1", "adv_inc_sub1"),
+    "cumop": ("cumop",),
+    "softmax": ("softmax", "logsoftmax", "softmaxgrad"),
+}
 
-def get_structural_runtime() -> ModuleType:
-    """The compiled module (built once per machine, loaded once per process).
+_GROUP_OF = {kind: group for group, kinds in GROUPS.items() for kind in kinds}
+
+# Per group: (light flags?, extra flags, libraries). Views and indexing are
+# calls into NumPy's C API, so -O1 is enough; Alloc's fill loop gets -O3
+# (vectorised with the baseline ISA, so the module stays CPU independent);
+# the cumulative and softmax loops get -O3 -march=native, softmax with
+# libmvec's vectorised exp/log.
+_BUILD: dict[str, tuple[bool, tuple[str, ...], tuple[str, ...]]] = {
+    "view": (True, (), ()),
+    "alloc": (True, ("-O3",), ()),
+    "subtensor": (True, (), ()),
+    "cumop": (False, (), ()),
+    "softmax": (False, ("-fopenmp-simd",), ("mvec", "m")),
+}
+
+_locks = {group: threading.Lock() for group in GROUPS}
+_modules: dict[str, ModuleType] = {}
+
+
+def group_of(kind: str) -> str:
+    """The group (module) that runs ``kind``.
 
     Raises
     ------
+    KeyError
+        For an unknown kind.
+    """
+    return _GROUP_OF[kind]
+
+
+def get_structural_runtime(group: str = "view") -> ModuleType:
+    """The compiled module of ``group`` (built once per machine, loaded once per process).
+
+    Parameters
+    ----------
+    group
+        A key of :data:`GROUPS`, or a kind name (its group's module).
+
+    Raises
+    ------
+    KeyError
+        For an unknown group or kind.
     aesara.link.c.compiler.CompileError
         When the compiler cannot build it.
     """
-    global _module
-    if _module is not None:
-        return _module
+    group = _GROUP_OF.get(group, group)
+    mod = _modules.get(group)
+    if mod is not None:
+        return mod
+    light, extra, libraries = _BUILD[group]
     from aesara.link.c.compiler import compile_module
 
-    with _lock:
-        if _module is None:
-            # libmvec gives the softmax loops vectorised exp/log.
+    # One lock per group, so that different groups build in parallel.
+    with _locks[group]:
+        mod = _modules.get(group)
+        if mod is None:
             mod = compile_module(
                 _SOURCE.read_text(),
-                "structural",
-                extra_flags=("-fopenmp-simd",),
-                libraries=("mvec", "m"),
+                f"structural_{group}",
+                extra_flags=(f"-DAE_WITH_{group.upper()}", *extra),
+                libraries=libraries,
+                light=light,
             )
             for name, k in KINDS.items():
                 if getattr(mod, f"K_{name.upper()}") != k:  # pragma: no cover
                     raise ImportError("structural_runtime.c kinds out of sync")
-            _module = mod
-    return _module
+            _modules[group] = mod
+    return mod
 
 
 def make_struct_thunk(
@@ -117,11 +168,16 @@ def make_struct_thunk(
 
 
 def structural_plan(kind: str, params: Sequence[int]):
-    """The :class:`~aesara.link.c.registry.CPlan` of a node run by a ``StructThunk``."""
+    """The :class:`~aesara.link.c.registry.CPlan` of a node run by a ``StructThunk``.
+
+    The plan's key names the kind's group, so a graph builds each group's
+    module once, and different groups in parallel.
+    """
     from aesara.link.c.registry import CPlan
 
+    group = _GROUP_OF[kind]
     return CPlan(
-        key=("structural-runtime",),
-        build=get_structural_runtime,
+        key=("structural-runtime", group),
+        build=partial(get_structural_runtime, group),
         make=partial(make_struct_thunk, kind, tuple(params)),
     )

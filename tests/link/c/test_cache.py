@@ -122,6 +122,63 @@ def test_lru_eviction_keeps_the_bound(tmp_path):
     assert cache.total_bytes() == 5000
 
 
+def test_builds_do_not_walk_the_entries(tmp_path, monkeypatch):
+    # With many entries, walking them all on every build made each new
+    # compile slower than the last; the size ledger replaces that walk.
+    cache = CompileCache(tmp_path / "c", max_bytes=10**9)
+    walks = []
+    real_entries = CompileCache.entries
+
+    def counting_entries(self):
+        walks.append(1)
+        return real_entries(self)
+
+    monkeypatch.setattr(CompileCache, "entries", counting_entries)
+    for i in range(40):
+        cache.get_or_build(make_key("ledger", i), write_payload("p" * (10 + i)))
+    # One count creates the ledger; the other 39 builds only add to it.
+    assert len(walks) == 1
+    monkeypatch.undo()
+    assert int((cache.root / "SIZE").read_text()) == cache.total_bytes()
+
+
+def test_ledger_recounts_after_removals(tmp_path):
+    cache = CompileCache(tmp_path / "c", max_bytes=10**9)
+    keys = [make_key("recount", i) for i in range(5)]
+    for key in keys:
+        cache.get_or_build(key, write_payload("q" * 100))
+    assert cache.remove(keys[0])
+    assert cache.clear() == 4
+    cache.get_or_build(make_key("recount", "after"), write_payload("r" * 30))
+    assert int((cache.root / "SIZE").read_text()) == cache.total_bytes() == 30
+
+
+def test_ledger_from_another_process_view_is_corrected_on_eviction(tmp_path):
+    # A ledger that overstates the size (entries removed behind its back)
+    # triggers a real count, which evicts nothing that fits the bound.
+    cache = CompileCache(tmp_path / "c", max_bytes=5000)
+    keys = [make_key("overstated", i) for i in range(3)]
+    for key in keys:
+        cache.get_or_build(key, write_payload("s" * 1000))
+    (cache.root / "SIZE").write_text("999999")
+    cache.get_or_build(make_key("overstated", 3), write_payload("t" * 1000))
+    assert all(cache.get(k) is not None for k in keys)
+    assert int((cache.root / "SIZE").read_text()) == cache.total_bytes() == 4000
+
+
+def test_eviction_goes_below_the_bound(tmp_path):
+    cache = CompileCache(tmp_path / "c", max_bytes=10_000)
+    for i in range(11):
+        cache.get_or_build(make_key("hysteresis", i), write_payload("u" * 1000))
+        os.utime(
+            cache.entry_path(make_key("hysteresis", i)) / MANIFEST, (1000 + i, 1000 + i)
+        )
+    # 11 000 bytes went over 10 000: evicted down to 90% of the bound.
+    assert cache.total_bytes() <= 9_000
+    assert cache.get(make_key("hysteresis", 10)) is not None
+    assert cache.get(make_key("hysteresis", 0)) is None
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 def test_unsafe_directory_is_refused(tmp_path):
     root = tmp_path / "shared"

@@ -492,3 +492,33 @@ def test_plans_skip_unsupported_nodes():
 
     assert plan_for(MyShuffle((False, False), (1, 0))(x).owner) is None
     assert isinstance(x.type, TensorType)
+
+
+def test_groups_are_separate_modules():
+    """Each group of kinds builds its own module, which refuses other kinds."""
+    from aesara.link.c.structural_runtime import (
+        GROUPS,
+        KINDS,
+        get_structural_runtime,
+        group_of,
+    )
+
+    assert sorted(k for kinds in GROUPS.values() for k in kinds) == sorted(KINDS)
+    x = tensor(dtype="float64", shape=(None, None))
+    plans = {
+        "view": plan_for(DimShuffle((False, False), (1, 0))(x).owner),
+        "alloc": plan_for(at.alloc(np.float64(0.0), 2, 3).owner),
+    }
+    assert plans["view"].key != plans["alloc"].key
+    view = get_structural_runtime("view")
+    assert get_structural_runtime(group_of("reshape")) is view
+    assert get_structural_runtime("alloc") is not view
+    cell = [np.zeros((2, 3))]
+    with pytest.raises(ValueError, match="not built into this module"):
+        view.StructThunk(KINDS["alloc"], (cell,), ([None],), (0,), 12, "a", print)
+    t = view.StructThunk(
+        KINDS["dimshuffle"], (cell,), ([None],), (1, 2, 2, 1, 0), 12, "d", print
+    )
+    t()
+    assert t.calls == 1
+    assert t.outputs[0][0].shape == (3, 2)

@@ -50,8 +50,16 @@ def _import_all_aesara_modules() -> None:
             importlib.import_module(info.name)
 
 
+def _defined_by_aesara(rewriter: Any) -> bool:
+    fn = getattr(rewriter, "fn", None)
+    module = getattr(fn, "__module__", None) or type(rewriter).__module__
+    return module.split(".")[0] == "aesara"
+
+
 def registered_rewrites(
-    db: RewriteDatabase | None = None, import_all: bool = True
+    db: RewriteDatabase | None = None,
+    import_all: bool = True,
+    aesara_only: bool = True,
 ) -> dict[str, list[tuple[str, Any]]]:
     """Every leaf rewrite registered in ``db`` (default: ``optdb``), by name.
 
@@ -63,6 +71,10 @@ def registered_rewrites(
     import_all
         First import every aesara module, since some modules (``ifelse``,
         ``raise_op``...) register their rewrites on import.
+    aesara_only
+        Leave out names whose rewriters are all defined outside aesara:
+        tests register throw-away rules in the global database, and those
+        stay registered for the rest of the test process.
 
     Returns
     -------
@@ -86,6 +98,12 @@ def registered_rewrites(
                 out[name].append((path, obj))
 
     walk(optdb if db is None else db, "optdb")
+    if aesara_only:
+        return {
+            name: regs
+            for name, regs in out.items()
+            if any(_defined_by_aesara(obj) for _, obj in regs)
+        }
     return dict(out)
 
 

@@ -18,24 +18,39 @@ from aesara.tensor.type import TensorType
 __all__ = ["argmax_plan", "careduce_plan"]
 
 
-def _build_reduce(scalar_op, in_dtype, acc_dtype, out_dtype):
+def _compile_with_runtime(source: str, name_hint: str):
+    """Compile a kernel while the reduction runtime builds (or loads) beside it.
+
+    On a cold cache both are compiler runs; overlapping them halves the
+    wait. A failure of either raises here.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from aesara.link.c import reduce_runtime
     from aesara.link.c.compiler import compile_shared_library
-    from aesara.link.c.reduce_codegen import reduce_kernel
     from aesara.link.c.reduce_runtime import get_reduce_runtime
 
+    if reduce_runtime._module is not None:  # loaded: nothing to overlap
+        return compile_shared_library(source, name_hint, extra_flags=("-fopenmp",))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        runtime = pool.submit(get_reduce_runtime)
+        lib = compile_shared_library(source, name_hint, extra_flags=("-fopenmp",))
+        runtime.result()
+    return lib
+
+
+def _build_reduce(scalar_op, in_dtype, acc_dtype, out_dtype):
+    from aesara.link.c.reduce_codegen import reduce_kernel
+
     kernel = reduce_kernel(scalar_op, in_dtype, acc_dtype, out_dtype)
-    get_reduce_runtime()
-    return compile_shared_library(kernel.source, "reduce", extra_flags=("-fopenmp",))
+    return _compile_with_runtime(kernel.source, "reduce")
 
 
 def _build_argmax(in_dtype):
-    from aesara.link.c.compiler import compile_shared_library
     from aesara.link.c.reduce_codegen import argmax_kernel
-    from aesara.link.c.reduce_runtime import get_reduce_runtime
 
     kernel = argmax_kernel(in_dtype)
-    get_reduce_runtime()
-    return compile_shared_library(kernel.source, "argmax", extra_flags=("-fopenmp",))
+    return _compile_with_runtime(kernel.source, "argmax")
 
 
 def _reduced_axes(axis, ndim: int) -> tuple[int, ...]:

@@ -1,7 +1,8 @@
 """C translations of structural ops: views, shapes, ``Alloc``, indexing, ``CumOp``.
 
 Each node runs as a ``StructThunk`` of :mod:`aesara.link.c.structural_runtime`
-(one module, compiled once per machine). A translator returns ``None`` for a
+(one small module per group of kinds, compiled once per machine, only when a
+graph uses the group). A translator returns ``None`` for a
 node it does not cover (a subclass with its own ``perform``, non-tensor
 types), which then runs in Python.
 """
