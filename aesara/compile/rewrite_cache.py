@@ -473,6 +473,23 @@ def _trace_key(v) -> tuple | None:
         return None
 
 
+def _trace_refs_of(v, trace_refs: dict) -> tuple[int, ...] | None:
+    """The numbers of the pre-rewrite variables whose traces make up ``v``'s.
+
+    A rewrite copies the traces of the variables it replaces, so a trace is
+    often several users' lines joined (``exp(x) * 1 -> exp(x)`` carries both
+    lines): each part is looked up on its own.
+    """
+    key = _trace_key(v)
+    if key is None:
+        return None
+    whole = trace_refs.get(key)
+    if whole is not None:
+        return (whole,)
+    parts = tuple(trace_refs.get((frames,)) for frames in key)
+    return None if any(p is None for p in parts) else parts
+
+
 def _enabled() -> bool:
     from aesara.configdefaults import config
 
@@ -498,10 +515,10 @@ def _serialize(fgraph, trace_refs: dict | None = None) -> bytes:
     for v in equiv.values():
         # Tags hold debugging data (traces, test values) that need not persist.
         if hasattr(v, "tag"):
-            ref = (trace_refs or {}).get(_trace_key(v))
+            refs = _trace_refs_of(v, trace_refs or {})
             v.tag = type(v.tag)()
-            if ref is not None:
-                v.tag.trace_ref = ref
+            if refs:
+                v.tag.trace_ref = refs
     return pickle.dumps((_FORMAT, stand_ins, outputs), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -530,14 +547,18 @@ def _install(fgraph, payload: bytes, numbered: Sequence = ()) -> None:
     for node in io_toposort(stand_ins, outputs):
         node.inputs = [swap.get(id(i), i) for i in node.inputs]
         for v in (*node.inputs, *node.outputs):
-            ref = getattr(v.tag, "trace_ref", None)
-            if ref is None:
+            refs = getattr(v.tag, "trace_ref", None)
+            if refs is None:
                 continue
             del v.tag.trace_ref
-            if 0 <= ref < len(numbered):
-                trace = getattr(numbered[ref].tag, "trace", None)
-                if trace:
-                    v.tag.trace = trace
+            trace: list = []
+            for ref in refs:
+                if 0 <= ref < len(numbered):
+                    for frames in getattr(numbered[ref].tag, "trace", None) or ():
+                        if frames not in trace:
+                            trace.append(frames)
+            if trace:
+                v.tag.trace = trace
     for i, out in enumerate(outputs):
         fgraph.change_node_input("output", i, out, reason="rewrite_cache")
     if any(getattr(n.op, "destroy_map", None) for n in fgraph.apply_nodes):

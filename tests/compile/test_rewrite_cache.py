@@ -297,3 +297,37 @@ def test_hit_in_new_process_names_the_callers_line(tmp_path):
     assert "HITS 0" in outs[0] and "HITS 1" in outs[1]
     assert "LINE 4 IN True" in outs[0]
     assert "LINE 41 IN True" in outs[1]
+
+
+JOINED_TRACE_CHILD = """
+import aesara, aesara.tensor as at
+from aesara.compile.rewrite_cache import stats
+x = at.dvector("x")
+y = at.exp(x)
+f = aesara.function([x], y * 1)
+(node,) = f.maker.fgraph.apply_nodes
+print("HITS", stats.hits)
+print("LINES", sorted(frames[-1][1] for frames in node.outputs[0].tag.trace))
+"""
+
+
+def test_hit_keeps_a_trace_joined_by_a_rewrite(tmp_path):
+    # ``exp(x) * 1 -> exp(x)``: the result carries the lines of both the exp
+    # and the product; a hit in a new process must restore both.
+    env = dict(os.environ)
+    env["AESARA_FLAGS"] = f"compiledir={tmp_path / 'cc'}"
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    outs = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", JOINED_TRACE_CHILD],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs.append(proc.stdout)
+    assert "HITS 0" in outs[0] and "HITS 1" in outs[1]
+    assert "LINES [5, 6]" in outs[0], outs[0]
+    assert "LINES [5, 6]" in outs[1], outs[1]

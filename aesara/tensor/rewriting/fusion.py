@@ -231,8 +231,16 @@ class FusionOptimizer(GraphRewriter):
         return outs
 
     @staticmethod
-    def _depends_on_cluster(fgraph, inputs, cluster) -> bool:
-        """Whether some of ``inputs`` is computed from a node of ``cluster``."""
+    def _depends_on_cluster(fgraph, inputs, cluster, levels: dict) -> bool:
+        """Whether some of ``inputs`` is computed from a node of ``cluster``.
+
+        The walk up from ``inputs`` stops at nodes whose level is at most the
+        cluster's lowest: their ancestors all have lower levels, so none is
+        in the cluster (without this bound every check walked the whole
+        upstream graph, quadratic on long graphs).
+        """
+        inf = float("inf")
+        floor = min(levels.get(n, -inf) for n in cluster)
         seen: set = set()
         stack = [i.owner for i in inputs if i.owner is not None]
         while stack:
@@ -242,8 +250,39 @@ class FusionOptimizer(GraphRewriter):
             seen.add(n)
             if n in cluster:
                 return True
+            if levels.get(n, inf) <= floor:
+                continue
             stack.extend(i.owner for i in n.inputs if i.owner is not None)
         return False
+
+    @staticmethod
+    def _levels(fgraph) -> dict:
+        """Levels with ``level(a) < level(b)`` whenever ``a`` feeds ``b``."""
+        levels: dict = {}
+        for node in fgraph.toposort():
+            levels[node] = 1 + max(
+                (levels[i.owner] for i in node.inputs if i.owner in levels),
+                default=0,
+            )
+        return levels
+
+    @staticmethod
+    def _update_levels(fgraph, new_node, levels: dict) -> None:
+        """Give a fused node a level and raise its consumers' to keep the order."""
+        levels[new_node] = 1 + max(
+            (levels.get(i.owner, 0) for i in new_node.inputs if i.owner is not None),
+            default=0,
+        )
+        stack = [new_node]
+        while stack:
+            node = stack.pop()
+            for o in node.outputs:
+                for client, _ in fgraph.clients.get(o, ()):
+                    if isinstance(client, str):
+                        continue
+                    if levels.get(client, 0) <= levels[node]:
+                        levels[client] = levels[node] + 1
+                        stack.append(client)
 
     @staticmethod
     def _extra_output_is_safe(
@@ -281,7 +320,7 @@ class FusionOptimizer(GraphRewriter):
 
     # -- building the fused node ---------------------------------------------
 
-    def _fuse(self, fgraph, nodes: list[Apply]) -> bool:
+    def _fuse(self, fgraph, nodes: list[Apply], levels: dict) -> bool:
         cluster = set(nodes)
         nodes = _local_toposort(nodes, cluster)
         outputs = self._cluster_outputs(fgraph, nodes, cluster)
@@ -299,7 +338,7 @@ class FusionOptimizer(GraphRewriter):
                     continue
                 if not self._extra_output_is_safe(o, main, ext_inputs, cluster):
                     return False
-            if self._depends_on_cluster(fgraph, ext_inputs, cluster):
+            if self._depends_on_cluster(fgraph, ext_inputs, cluster, levels):
                 return False
 
         scalar_of: dict[Variable, Variable] = {}
@@ -336,6 +375,7 @@ class FusionOptimizer(GraphRewriter):
             fgraph.replace_all_validate(pairs, reason="fusion")
         except InconsistencyError:
             return False
+        self._update_levels(fgraph, new_outs[0].owner, levels)
         return True
 
     # -- driver -----------------------------------------------------------------
@@ -349,18 +389,20 @@ class FusionOptimizer(GraphRewriter):
         changed = True
         while changed:
             changed = False
+            # Per call, not on self: one rewriter serves every thread.
+            levels = self._levels(fgraph)
             for node in reversed(fgraph.toposort()):
                 if node in done or node not in fgraph.apply_nodes:
                     continue
                 if not _is_fusable(node):
                     continue
                 nodes = self._grow(fgraph, node, self.multi_output)
-                ok = len(nodes) > 1 and self._fuse(fgraph, nodes)
+                ok = len(nodes) > 1 and self._fuse(fgraph, nodes, levels)
                 if not ok and self.multi_output and len(nodes) > 1:
                     # Retry without extra outputs, which always gives a valid
                     # (if smaller) cluster.
                     nodes = self._grow(fgraph, node, False)
-                    ok = len(nodes) > 1 and self._fuse(fgraph, nodes)
+                    ok = len(nodes) > 1 and self._fuse(fgraph, nodes, levels)
                 if ok:
                     nb_fused += 1
                     nb_nodes_removed += len(nodes) - 1

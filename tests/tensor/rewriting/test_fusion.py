@@ -267,3 +267,26 @@ def test_careduce_not_fused_when_elemwise_result_is_reused():
     xv = np.arange(3.0)
     r = f(xv)
     np.testing.assert_allclose(r[0], np.exp(xv).sum())
+
+
+def test_cluster_dependency_check_uses_levels():
+    # ``b`` is computed from ``a``; fusing ``a`` and ``c`` into one node
+    # reading ``b`` would make a cycle, which the check must see. The walk
+    # stops at nodes below the cluster's lowest level.
+    x = at.dvector("x")
+    a = at.exp(x)
+    b = at.cumsum(a)
+    c = a * b
+    unrelated = at.cumsum(at.sin(x))
+    d = c + unrelated
+    fg = FunctionGraph([x], [d], clone=False)
+    levels = FusionOptimizer._levels(fg)
+    assert levels[a.owner] < levels[b.owner] < levels[c.owner] < levels[d.owner]
+    cluster = {a.owner, c.owner}
+    assert FusionOptimizer._depends_on_cluster(fg, [x, b], cluster, levels)
+    assert not FusionOptimizer._depends_on_cluster(fg, [x, unrelated], cluster, levels)
+    f = aesara.function([x], [c, d])
+    xv = np.array([0.1, -0.5, 2.0])
+    av = np.exp(xv)
+    np.testing.assert_allclose(f(xv)[0], av * np.cumsum(av))
+    np.testing.assert_allclose(f(xv)[1], av * np.cumsum(av) + np.cumsum(np.sin(xv)))
