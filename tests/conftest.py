@@ -11,18 +11,20 @@ import pytest
 
 SLOW_TEST_SECONDS = 30.0
 
+_config: pytest.Config | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _config
+    _config = config
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.duration < SLOW_TEST_SECONDS:
+    if report.duration < SLOW_TEST_SECONDS or _config is None:
         return
-    config = getattr(pytest_runtest_logreport, "_config", None)
-    reporter = config and config.pluginmanager.get_plugin("terminalreporter")
+    reporter = _config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(
             f"[slow] {report.nodeid} ({report.when}) took {report.duration:.0f} s"
         )
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    pytest_runtest_logreport._config = config  # type: ignore[attr-defined]

@@ -74,19 +74,25 @@ CHILD = textwrap.dedent(
 )
 
 
-def run_child(compiledir: Path, flags: str = "") -> dict:
+def run_script(compiledir: Path, source: str, *args: str, flags: str = "") -> str:
+    """Run ``source`` in a fresh Python process over ``compiledir``; its stdout."""
     env = dict(os.environ)
     env["AESARA_FLAGS"] = f"compiledir={compiledir}" + (f",{flags}" if flags else "")
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD],
+        [sys.executable, "-c", source, *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return proc.stdout
+
+
+def run_child(compiledir: Path, flags: str = "") -> dict:
+    out = run_script(compiledir, CHILD, flags=flags)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -280,20 +286,7 @@ TRACE_CHILD = textwrap.dedent(
 
 def test_hit_in_new_process_names_the_callers_line(tmp_path):
     """A cached graph's errors point at the line of the process that compiles it."""
-    env = dict(os.environ)
-    env["AESARA_FLAGS"] = f"compiledir={tmp_path / 'cc'}"
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    outs = []
-    for pad in (3, 40):
-        proc = subprocess.run(
-            [sys.executable, "-c", TRACE_CHILD, str(pad)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=600,
-        )
-        assert proc.returncode == 0, proc.stderr
-        outs.append(proc.stdout)
+    outs = [run_script(tmp_path / "cc", TRACE_CHILD, str(pad)) for pad in (3, 40)]
     assert "HITS 0" in outs[0] and "HITS 1" in outs[1]
     assert "LINE 4 IN True" in outs[0]
     assert "LINE 41 IN True" in outs[1]
@@ -314,20 +307,7 @@ print("LINES", sorted(frames[-1][1] for frames in node.outputs[0].tag.trace))
 def test_hit_keeps_a_trace_joined_by_a_rewrite(tmp_path):
     # ``exp(x) * 1 -> exp(x)``: the result carries the lines of both the exp
     # and the product; a hit in a new process must restore both.
-    env = dict(os.environ)
-    env["AESARA_FLAGS"] = f"compiledir={tmp_path / 'cc'}"
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    outs = []
-    for _ in range(2):
-        proc = subprocess.run(
-            [sys.executable, "-c", JOINED_TRACE_CHILD],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=600,
-        )
-        assert proc.returncode == 0, proc.stderr
-        outs.append(proc.stdout)
+    outs = [run_script(tmp_path / "cc", JOINED_TRACE_CHILD) for _ in range(2)]
     assert "HITS 0" in outs[0] and "HITS 1" in outs[1]
     assert "LINES [5, 6]" in outs[0], outs[0]
     assert "LINES [5, 6]" in outs[1], outs[1]

@@ -778,6 +778,21 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
 
         return mark
 
+    def _run_graph_rewriters(self, fgraph, rewriters, change_tracker, counts, max_use):
+        """Run whole-graph ``rewriters`` once each; ``(changed, abort_by)``.
+
+        ``abort_by`` is the rewriter that went over its ``max_use``, if any.
+        """
+        changed = False
+        for rw in rewriters:
+            if self._run_graph_rewriter(fgraph, rw, change_tracker):
+                counts[rw] += 1
+                changed = True
+                if counts[rw] > max_use:
+                    return changed, rw
+                self._cleanup(fgraph, change_tracker, counts)
+        return changed, None
+
     def _cleanup(self, fgraph, change_tracker, counts):
         for rw in self.cleanup_rewriters:
             if self._run_graph_rewriter(fgraph, rw, change_tracker):
@@ -842,15 +857,9 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
             while abort_by is None:
                 nb_passes += 1
                 t_pass = time.perf_counter()
-                changed = False
-                for grw in self.global_rewriters:
-                    if self._run_graph_rewriter(fgraph, grw, change_tracker):
-                        counts[grw] += 1
-                        changed = True
-                        if counts[grw] > max_use:
-                            abort_by = grw
-                            break
-                        self._cleanup(fgraph, change_tracker, counts)
+                changed, abort_by = self._run_graph_rewriters(
+                    fgraph, self.global_rewriters, change_tracker, counts, max_use
+                )
                 if abort_by is not None:
                     break
 
@@ -883,14 +892,10 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
                 if abort_by is not None:
                     break
 
-                for frw in self.final_rewriters:
-                    if self._run_graph_rewriter(fgraph, frw, change_tracker):
-                        counts[frw] += 1
-                        changed = True
-                        if counts[frw] > max_use:
-                            abort_by = frw
-                            break
-                        self._cleanup(fgraph, change_tracker, counts)
+                final_changed, abort_by = self._run_graph_rewriters(
+                    fgraph, self.final_rewriters, change_tracker, counts, max_use
+                )
+                changed = changed or final_changed
                 loop_times.append(time.perf_counter() - t_pass)
                 if changed:
                     full = False
