@@ -466,6 +466,36 @@ def _composite_function(composite: Any) -> Callable:
     return run
 
 
+def broadcast_shape_graph(
+    inputs: Sequence[Variable],
+    i_shapes: Sequence[Sequence[Any]],
+    static_shape: Sequence[int | None],
+) -> tuple:
+    """The symbolic shape of ``inputs`` broadcast together (all of one rank).
+
+    ``i_shapes`` are the inputs' symbolic shapes and ``static_shape`` the
+    broadcast result's static shape, whose known lengths are used as they are.
+    """
+    out_shape: list[Any] = []
+    for d, static in enumerate(static_shape):
+        if static is not None:
+            out_shape.append(static)
+            continue
+        cands = [shp[d] for inp, shp in zip(inputs, i_shapes) if inp.type.shape[d] != 1]
+        if len(cands) == 1:
+            out_shape.append(cands[0])
+            continue
+        # Unknown lengths broadcast at run time: each is either the result's
+        # length or 1 (which may pair with a length of 0).
+        from aesara.tensor.math import eq, switch_
+
+        r = cands[0]
+        for c in cands[1:]:
+            r = switch_(eq(c, 1), r, c)
+        out_shape.append(r)
+    return tuple(out_shape)
+
+
 # ---------------------------------------------------------------------------
 # Elemwise
 # ---------------------------------------------------------------------------
@@ -790,30 +820,8 @@ class Elemwise(Op):
     # -- shapes and gradients ----------------------------------------------
 
     def infer_shape(self, fgraph, node, i_shapes):
-        out_ndim = node.outputs[0].type.ndim
-        out_shape = []
-        for d in range(out_ndim):
-            static = node.outputs[0].type.shape[d]
-            if static is not None:
-                out_shape.append(static)
-                continue
-            cands = [
-                shp[d]
-                for inp, shp in zip(node.inputs, i_shapes)
-                if inp.type.shape[d] != 1
-            ]
-            if len(cands) == 1:
-                out_shape.append(cands[0])
-            else:
-                # Unknown lengths broadcast at run time: each is either the
-                # output's length or 1 (which may pair with a length of 0).
-                from aesara.tensor.math import eq, switch_
-
-                r = cands[0]
-                for c in cands[1:]:
-                    r = switch_(eq(c, 1), r, c)
-                out_shape.append(r)
-        return [tuple(out_shape)] * len(node.outputs)
+        shape = broadcast_shape_graph(node.inputs, i_shapes, node.outputs[0].type.shape)
+        return [shape] * len(node.outputs)
 
     def _bgrad(self, inputs, outputs, output_grads):
         """Gradients before summing over broadcast axes."""
@@ -973,19 +981,21 @@ _ACC_UPCAST = {
 
 
 def _split_fused_reduction(scalar_op: Any) -> tuple[np.ufunc, Callable] | None:
-    """Split a Composite ``op(acc, f(x))`` into ``(op's ufunc, array f)``.
+    """Split a Composite ``op(acc, f(x1, ..., xk))`` into ``(op's ufunc, array f)``.
 
     Returns ``None`` for any other scalar op (reduction fusion builds this
     form; see :func:`aesara.tensor.rewriting.fusion.local_careduce_fusion`).
+    The returned ``f`` takes the ``k`` arrays and applies the scalar graph
+    to them element-wise.
     """
     composite_cls = getattr(aes, "Composite", None)
     if composite_cls is None or not isinstance(scalar_op, composite_cls):
         return None
-    if scalar_op.nin != 2 or scalar_op.nout != 1:
+    if scalar_op.nin < 2 or scalar_op.nout != 1:
         return None
     (out,) = scalar_op.outputs
     node = out.owner
-    acc, x = scalar_op.inputs
+    acc, *xs = scalar_op.inputs
     if node is None or len(node.inputs) != 2 or node.inputs[0] is not acc:
         return None
     spec = getattr(node.op, "nfunc_spec", None)
@@ -997,9 +1007,10 @@ def _split_fused_reduction(scalar_op: Any) -> tuple[np.ufunc, Callable] | None:
 
     if acc in set(graph_inputs([elem])):
         return None
-    if elem is x:
-        return fn, np.asarray
-    pre = _composite_function(composite_cls([x], [elem]))
+    if elem in xs:
+        pos = xs.index(elem)
+        return fn, lambda *arrays: np.asarray(arrays[pos])
+    pre = _composite_function(composite_cls(xs, [elem]))
     return fn, pre
 
 

@@ -4,18 +4,22 @@ A reduction kernel is a plain shared library (no Python headers, so it
 compiles fast) that the :mod:`reduce runtime <aesara.link.c.reduce_runtime>`
 loads with ``dlopen``. It exports::
 
-    int aesara_reduce(int nd, const ae_intp *shape, const char *x,
+    int aesara_reduce(int nd, const ae_intp *shape, const char *const *x,
                       const ae_intp *xs, char *acc_base, char *acc,
                       const ae_intp *as, ae_intp nacc, ae_intp thread_min);
     void aesara_reduce_finish(ae_intp n, const char *acc, char *out);
+    const int aesara_reduce_nin;  /* k, the number of inputs */
 
-The runtime has already canonicalised the iteration space: length-1 axes
-dropped, axes sorted by decreasing input stride (so the innermost loop walks
-memory), negative strides flipped and mergeable axes merged. ``xs`` are the
-input's byte strides and ``as`` the accumulator's (0 along reduced axes);
-``acc_base`` is a C-contiguous buffer of ``nacc`` accumulators, which the
-kernel fills with the operation's identity first, and ``acc`` the address
-the walk starts from (they differ where flipping moved it). ``aesara_reduce_finish`` casts
+The runtime has already broadcast the ``k`` inputs (stride 0 along
+broadcast axes) and canonicalised the iteration space: length-1 axes
+dropped, axes sorted by decreasing total input stride (so the innermost
+loop walks memory), axes walked backwards by the inputs flipped and
+mergeable axes merged. ``x`` holds the inputs' start addresses and
+``xs[d * k + j]`` input ``j``'s byte stride along axis ``d``; ``as`` are the
+accumulator's strides (0 along reduced axes); ``acc_base`` is a
+C-contiguous buffer of ``nacc`` accumulators, which the kernel fills with
+the operation's identity first, and ``acc`` the address the walk starts
+from (they differ where flipping moved it). ``aesara_reduce_finish`` casts
 accumulators to the output dtype when they differ.
 
 Two inner loops do the work:
@@ -32,10 +36,10 @@ single value, compute the fixed blocks' partial results in parallel and fold
 them in the same order as the serial code: results do not depend on the
 number of threads.
 
-For a fused reduction (a ``Composite`` ``op(acc, f(x))``, see
+For a fused reduction (a ``Composite`` ``op(acc, f(x1, ..., xk))``, see
 :func:`aesara.tensor.rewriting.fusion.local_careduce_fusion`) ``f`` is
 evaluated on small stack-resident chunks, so the element-wise work and the
-reduction make one pass over the input. ``f`` always runs on whole aligned
+reduction make one pass over the inputs. ``f`` always runs on whole aligned
 chunks, so vector and scalar versions of math functions (which may differ in
 the last bit) never mix differently when the work is split.
 
@@ -44,6 +48,7 @@ Argmax kernels export ``aesara_argmax`` (see :func:`argmax_kernel`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +64,7 @@ __all__ = [
     "reduction_parts",
 ]
 
-REDUCE_ABI_VERSION = 1
+REDUCE_ABI_VERSION = 2
 _FLOATS = ("float32", "float64")
 
 
@@ -95,8 +100,8 @@ def reduction_parts(scalar_op: Any) -> tuple[Any, str] | None:
 
     ``scalar_op`` is either one of the reorderable binary ops with an
     identity (add, mul, maximum, minimum, and, or, xor) or a ``Composite``
-    of the form ``op(acc, f(x))`` with such an ``op`` whose ``f`` does not
-    use ``acc``. Returns ``None`` for anything else.
+    of the form ``op(acc, f(x1, ..., xk))`` with such an ``op`` whose ``f``
+    does not use ``acc``. Returns ``None`` for anything else.
     """
     from aesara.graph.basic import graph_inputs
     from aesara.scalar.basic import Composite
@@ -104,7 +109,7 @@ def reduction_parts(scalar_op: Any) -> tuple[Any, str] | None:
     kind = _binop_kind(scalar_op)
     if kind is not None:
         return scalar_op, kind
-    if not isinstance(scalar_op, Composite) or scalar_op.nin != 2:
+    if not isinstance(scalar_op, Composite) or scalar_op.nin < 2:
         return None
     if scalar_op.nout != 1:
         return None
@@ -169,20 +174,28 @@ _TEMPLATE = r"""
 #include <omp.h>
 #endif
 typedef long long ae_intp;
+typedef const char *ae_ptr;
 #define AE_SIMD __attribute__((__simd__("notinbranch"), const, nothrow))
 #define AE_K @K@
 #define AE_FCH 64
 #define AE_BLOCK 4096
 #define AE_MAXDIMS 64
-typedef @X_T@ x_t;
+#define AE_NX @NX@
+@X_TYPEDEFS@
 typedef @A_T@ a_t;
 typedef @O_T@ o_t;
 @PRELUDE@
-/* input @X_DT@, accumulator @A_DT@, output @O_DT@, buffered f: @BUFFERED@ */
+/* inputs @X_DT@, accumulator @A_DT@, output @O_DT@, buffered f: @BUFFERED@ */
 #define AE_ID @ID@
 static inline a_t ae_op(a_t a, a_t b) { return @OP@; }
-static inline a_t ae_f(x_t i0) { @F_BODY@ }
+static inline a_t ae_f(@F_PARAMS@) { @F_BODY@ }
 #define AE_BUFFERED @BUFFERED@
+
+/* dst[j] = x[j] advanced by k elements of stride s[j], for every input. */
+static inline void ae_adv(ae_ptr *dst, const ae_ptr *x, const ae_intp *s, ae_intp k)
+{
+    for (int j = 0; j < AE_NX; j++) dst[j] = x[j] + k * s[j];
+}
 
 /* K-accumulator reduction of n contiguous accumulator values. */
 static inline void ae_fold_k(a_t *restrict acc, ae_intp n, const a_t *restrict p)
@@ -194,57 +207,69 @@ static inline void ae_fold_k(a_t *restrict acc, ae_intp n, const a_t *restrict p
 }
 
 #if AE_BUFFERED
-/* f of 1 <= m <= AE_FCH elements at stride s into out. f always runs on a
- * whole, aligned chunk (the tail padded with the last element), so each
- * element is computed by the same (vector) code wherever it lies: results
- * cannot depend on how the work is split. */
-static inline void ae_f_some(ae_intp m, const char *x, ae_intp s, a_t *out)
+/* One input's 1 <= m <= AE_FCH elements at stride s into a whole chunk
+ * (the tail padded with the last element; stride 0 broadcasts one). */
+#define AE_LOAD(T, buf, m, p, s)                                              \
+    do {                                                                      \
+        if ((m) == AE_FCH && (s) == (ae_intp)sizeof(T)) {                     \
+            memcpy(buf, p, sizeof buf);                                       \
+        } else if ((s) == 0) {                                                \
+            const T v_ = *(const T *)(p);                                     \
+            for (int j_ = 0; j_ < AE_FCH; j_++) buf[j_] = v_;                 \
+        } else {                                                              \
+            for (ae_intp j_ = 0; j_ < (m); j_++) buf[j_] = *(const T *)((p) + j_ * (s)); \
+            for (ae_intp j_ = (m); j_ < AE_FCH; j_++) buf[j_] = buf[(m) - 1]; \
+        }                                                                     \
+    } while (0)
+
+/* f of 1 <= m <= AE_FCH elements into out. f always runs on a whole,
+ * aligned chunk, so each element is computed by the same (vector) code
+ * wherever it lies: results cannot depend on how the work is split. */
+static inline void ae_f_some(ae_intp m, const ae_ptr *x, const ae_intp *s, a_t *out)
 {
-    x_t in[AE_FCH] __attribute__((aligned(64)));
+@BUF_DECL@
+@BUF_LOAD@
     a_t res[AE_FCH] __attribute__((aligned(64)));
-    if (m == AE_FCH && s == (ae_intp)sizeof(x_t)) {
-        memcpy(in, x, sizeof in);
-    } else {
-        for (ae_intp j = 0; j < m; j++) in[j] = *(const x_t *)(x + j * s);
-        for (ae_intp j = m; j < AE_FCH; j++) in[j] = in[m - 1];
-    }
-    for (int j = 0; j < AE_FCH; j++) res[j] = ae_f(in[j]);
+    for (int j = 0; j < AE_FCH; j++) res[j] = ae_f(@BUF_ARGS@);
     memcpy(out, res, sizeof(a_t) * (size_t)m);
 }
 #endif
 
-/* op-reduction of n <= AE_BLOCK input elements at stride s. */
-static a_t ae_block(ae_intp n, const char *x, ae_intp s)
+/* op-reduction of n <= AE_BLOCK elements at strides s. */
+static a_t ae_block(ae_intp n, const ae_ptr *x, const ae_intp *s)
 {
-#if !AE_BUFFERED
-    if (n < 2 * AE_K) {  /* short rows: one accumulator */
-        a_t r = AE_ID;
-        for (ae_intp i = 0; i < n; i++) r = ae_op(r, ae_f(*(const x_t *)(x + i * s)));
-        return r;
-    }
-#endif
     a_t acc[AE_K];
-    for (int k = 0; k < AE_K; k++) acc[k] = AE_ID;
 #if AE_BUFFERED
+    for (int k = 0; k < AE_K; k++) acc[k] = AE_ID;
     a_t tmp[AE_FCH];
+    ae_ptr xc[AE_NX];
     for (ae_intp c = 0; c < n; c += AE_FCH) {
         const ae_intp m = n - c < AE_FCH ? n - c : AE_FCH;
-        ae_f_some(m, x + c * s, s, tmp);
+        ae_adv(xc, x, s, c);
+        ae_f_some(m, xc, s, tmp);
         ae_fold_k(acc, m, tmp);
     }
 #else
+    const char *x0 = x[0];
+    const ae_intp s0 = s[0];
+    if (n < 2 * AE_K) {  /* short rows: one accumulator */
+        a_t r = AE_ID;
+        for (ae_intp i = 0; i < n; i++) r = ae_op(r, ae_f(*(const x0_t *)(x0 + i * s0)));
+        return r;
+    }
+    for (int k = 0; k < AE_K; k++) acc[k] = AE_ID;
     ae_intp i = 0;
-    if (s == (ae_intp)sizeof(x_t)) {
-        const x_t *restrict p = (const x_t *)x;
+    if (s0 == (ae_intp)sizeof(x0_t)) {
+        const x0_t *restrict p = (const x0_t *)x0;
         for (; i + AE_K <= n; i += AE_K)
             for (int k = 0; k < AE_K; k++) acc[k] = ae_op(acc[k], ae_f(p[i + k]));
         for (int k = 0; i < n; i++, k++) acc[k] = ae_op(acc[k], ae_f(p[i]));
     } else {
         for (; i + AE_K <= n; i += AE_K)
             for (int k = 0; k < AE_K; k++)
-                acc[k] = ae_op(acc[k], ae_f(*(const x_t *)(x + (i + k) * s)));
+                acc[k] = ae_op(acc[k], ae_f(*(const x0_t *)(x0 + (i + k) * s0)));
         for (int k = 0; i < n; i++, k++)
-            acc[k] = ae_op(acc[k], ae_f(*(const x_t *)(x + i * s)));
+            acc[k] = ae_op(acc[k], ae_f(*(const x0_t *)(x0 + i * s0)));
     }
 #endif
     for (int w = AE_K / 2; w >= 1; w /= 2)
@@ -253,22 +278,27 @@ static a_t ae_block(ae_intp n, const char *x, ae_intp s)
 }
 
 /* A row: fixed blocks folded in order. */
-static a_t ae_row(ae_intp n, const char *x, ae_intp s)
+static a_t ae_row(ae_intp n, const ae_ptr *x, const ae_intp *s)
 {
     a_t r = ae_block(n < AE_BLOCK ? n : AE_BLOCK, x, s);
-    for (ae_intp b = AE_BLOCK; b < n; b += AE_BLOCK)
-        r = ae_op(r, ae_block(n - b < AE_BLOCK ? n - b : AE_BLOCK, x + b * s, s));
+    ae_ptr xb[AE_NX];
+    for (ae_intp b = AE_BLOCK; b < n; b += AE_BLOCK) {
+        ae_adv(xb, x, s, b);
+        r = ae_op(r, ae_block(n - b < AE_BLOCK ? n - b : AE_BLOCK, xb, s));
+    }
     return r;
 }
 
 /* acc[j] = op(acc[j], f(x[j])) along a kept innermost axis. */
-static void ae_accum(ae_intp n, const char *x, ae_intp s, char *acc, ae_intp sa)
+static void ae_accum(ae_intp n, const ae_ptr *x, const ae_intp *s, char *acc, ae_intp sa)
 {
 #if AE_BUFFERED
     a_t tmp[AE_FCH];
+    ae_ptr xc[AE_NX];
     for (ae_intp c = 0; c < n; c += AE_FCH) {
         const ae_intp m = n - c < AE_FCH ? n - c : AE_FCH;
-        ae_f_some(m, x + c * s, s, tmp);
+        ae_adv(xc, x, s, c);
+        ae_f_some(m, xc, s, tmp);
         if (sa == (ae_intp)sizeof(a_t)) {
             a_t *restrict q = (a_t *)(acc + c * sa);
             for (ae_intp j = 0; j < m; j++) q[j] = ae_op(q[j], tmp[j]);
@@ -280,27 +310,33 @@ static void ae_accum(ae_intp n, const char *x, ae_intp s, char *acc, ae_intp sa)
         }
     }
 #else
-    if (s == (ae_intp)sizeof(x_t) && sa == (ae_intp)sizeof(a_t)) {
-        const x_t *restrict p = (const x_t *)x;
+    const char *x0 = x[0];
+    const ae_intp s0 = s[0];
+    if (s0 == (ae_intp)sizeof(x0_t) && sa == (ae_intp)sizeof(a_t)) {
+        const x0_t *restrict p = (const x0_t *)x0;
         a_t *restrict q = (a_t *)acc;
         for (ae_intp j = 0; j < n; j++) q[j] = ae_op(q[j], ae_f(p[j]));
     } else if (sa == (ae_intp)sizeof(a_t)) {
         a_t *restrict q = (a_t *)acc;
-        for (ae_intp j = 0; j < n; j++) q[j] = ae_op(q[j], ae_f(*(const x_t *)(x + j * s)));
+        for (ae_intp j = 0; j < n; j++) q[j] = ae_op(q[j], ae_f(*(const x0_t *)(x0 + j * s0)));
     } else {
         for (ae_intp j = 0; j < n; j++) {
             a_t *q = (a_t *)(acc + j * sa);
-            *q = ae_op(*q, ae_f(*(const x_t *)(x + j * s)));
+            *q = ae_op(*q, ae_f(*(const x0_t *)(x0 + j * s0)));
         }
     }
 #endif
 }
 
-/* The serial loop nest over (shape, xs, as). */
-static void ae_nest(int nd, const ae_intp *shape, const char *x, const ae_intp *xs,
+/* The serial loop nest over (shape, xs, as); xs[d * AE_NX + j] is input
+ * j's stride along axis d. */
+static void ae_nest(int nd, const ae_intp *shape, const ae_ptr *x0, const ae_intp *xs,
                     char *acc, const ae_intp *as)
 {
-    const ae_intp n = shape[nd - 1], sx = xs[nd - 1], sa = as[nd - 1];
+    const ae_intp n = shape[nd - 1], sa = as[nd - 1];
+    const ae_intp *sx = xs + (ae_intp)(nd - 1) * AE_NX;
+    ae_ptr x[AE_NX];
+    memcpy(x, x0, sizeof x);
     ae_intp idx[AE_MAXDIMS] = {0};
     for (;;) {
         if (sa == 0) {
@@ -311,11 +347,12 @@ static void ae_nest(int nd, const ae_intp *shape, const char *x, const ae_intp *
         }
         int d = nd - 2;
         for (; d >= 0; d--) {
+            const ae_intp *sd = xs + (ae_intp)d * AE_NX;
             idx[d]++;
-            x += xs[d];
+            for (int j = 0; j < AE_NX; j++) x[j] += sd[j];
             acc += as[d];
             if (idx[d] < shape[d]) break;
-            x -= xs[d] * shape[d];
+            for (int j = 0; j < AE_NX; j++) x[j] -= sd[j] * shape[d];
             acc -= as[d] * shape[d];
             idx[d] = 0;
         }
@@ -327,7 +364,10 @@ __attribute__((visibility("default")))
 const int aesara_reduce_abi = @ABI@;
 
 __attribute__((visibility("default")))
-int aesara_reduce(int nd, const ae_intp *shape, const char *x, const ae_intp *xs,
+const int aesara_reduce_nin = AE_NX;
+
+__attribute__((visibility("default")))
+int aesara_reduce(int nd, const ae_intp *shape, const ae_ptr *x, const ae_intp *xs,
                   char *acc_base, char *acc, const ae_intp *as, ae_intp nacc,
                   ae_intp thread_min)
 {
@@ -348,13 +388,16 @@ int aesara_reduce(int nd, const ae_intp *shape, const char *x, const ae_intp *xs
         if (p >= 0 && shape[p] >= 2 * minpart) {
             ae_intp parts = shape[p] / minpart;
             if (parts > nt) parts = nt;
+            const ae_intp *sp = xs + (ae_intp)p * AE_NX;
 #pragma omp parallel for num_threads((int)parts) schedule(static)
             for (ae_intp t = 0; t < parts; t++) {
                 ae_intp lo = shape[p] * t / parts, hi = shape[p] * (t + 1) / parts;
                 ae_intp sh[AE_MAXDIMS];
+                ae_ptr xp[AE_NX];
                 memcpy(sh, shape, sizeof(ae_intp) * nd);
                 sh[p] = hi - lo;
-                if (hi > lo) ae_nest(nd, sh, x + lo * xs[p], xs, acc + lo * as[p], as);
+                ae_adv(xp, x, sp, lo);
+                if (hi > lo) ae_nest(nd, sh, xp, xs, acc + lo * as[p], as);
             }
             return 0;
         }
@@ -362,7 +405,8 @@ int aesara_reduce(int nd, const ae_intp *shape, const char *x, const ae_intp *xs
             /* A reduction to one value: partial results of the pieces the
              * serial code folds (rows, or one row's fixed blocks), computed
              * in parallel and folded in the same order. */
-            const ae_intp n = shape[nd - 1], sx = xs[nd - 1];
+            const ae_intp n = shape[nd - 1];
+            const ae_intp *sx = xs + (ae_intp)(nd - 1) * AE_NX;
             if (nd == 1 && n > AE_BLOCK) {
                 ae_intp nb = (n + AE_BLOCK - 1) / AE_BLOCK;
                 a_t *part = (a_t *)malloc(sizeof(a_t) * nb);
@@ -370,7 +414,9 @@ int aesara_reduce(int nd, const ae_intp *shape, const char *x, const ae_intp *xs
 #pragma omp parallel for num_threads(nt) schedule(static)
                     for (ae_intp b = 0; b < nb; b++) {
                         ae_intp m = n - b * AE_BLOCK;
-                        part[b] = ae_block(m < AE_BLOCK ? m : AE_BLOCK, x + b * AE_BLOCK * sx, sx);
+                        ae_ptr xb[AE_NX];
+                        ae_adv(xb, x, sx, b * AE_BLOCK);
+                        part[b] = ae_block(m < AE_BLOCK ? m : AE_BLOCK, xb, sx);
                     }
                     a_t r = part[0];
                     for (ae_intp b = 1; b < nb; b++) r = ae_op(r, part[b]);
@@ -384,10 +430,12 @@ int aesara_reduce(int nd, const ae_intp *shape, const char *x, const ae_intp *xs
                 if (part) {
 #pragma omp parallel for num_threads(nt) schedule(static)
                     for (ae_intp r = 0; r < rows; r++) {
-                        const char *xp = x;
+                        ae_ptr xp[AE_NX];
+                        memcpy(xp, x, sizeof xp);
                         ae_intp rem = r;
                         for (int d = nd - 2; d >= 0; d--) {
-                            xp += (rem % shape[d]) * xs[d];
+                            const ae_intp k = rem % shape[d];
+                            for (int j = 0; j < AE_NX; j++) xp[j] += k * xs[(ae_intp)d * AE_NX + j];
                             rem /= shape[d];
                         }
                         part[r] = ae_row(n, xp, sx);
@@ -401,6 +449,7 @@ int aesara_reduce(int nd, const ae_intp *shape, const char *x, const ae_intp *xs
     }
 #else
     (void)thread_min;
+    (void)a0;
 #endif
     ae_nest(nd, shape, x, xs, acc, as);
     return 0;
@@ -423,9 +472,15 @@ def _fill(template: str, values: dict[str, Any]) -> str:
 
 
 def reduce_kernel(
-    scalar_op: Any, in_dtype: str, acc_dtype: str, out_dtype: str
+    scalar_op: Any,
+    in_dtype: str | Sequence[str],
+    acc_dtype: str,
+    out_dtype: str,
 ) -> ReduceKernel:
-    """The C kernel of ``CAReduce(scalar_op)`` for the given dtypes.
+    """The C kernel of a reduction with scalar op ``scalar_op`` for the given dtypes.
+
+    ``in_dtype`` is one dtype (``CAReduce``) or one per input (a fused
+    reduction of several inputs, :class:`~aesara.tensor.fused_reduce.FusedCAReduce`).
 
     Raises
     ------
@@ -436,13 +491,21 @@ def reduce_kernel(
     from aesara.link.c.elemwise_codegen import scalar_statements
     from aesara.scalar.basic import Composite
 
-    for dt in (in_dtype, acc_dtype, out_dtype):
+    in_dtypes = [in_dtype] if isinstance(in_dtype, str) else list(in_dtype)
+    for dt in (*in_dtypes, acc_dtype, out_dtype):
         if dt not in C_TYPES:
             raise NotImplementedError(f"no C type for dtype {dt}")
     parts = reduction_parts(scalar_op)
     if parts is None:
         raise NotImplementedError(f"no C reduction for scalar op {scalar_op}")
     binop, kind = parts
+    fused = isinstance(scalar_op, Composite)
+    nx = len(in_dtypes)
+    if nx != (scalar_op.nin - 1 if fused else 1):
+        raise NotImplementedError(
+            f"{scalar_op} reduces {scalar_op.nin - 1 if fused else 1} input(s), "
+            f"got dtypes for {nx}"
+        )
     ctx = CScalarContext()
     identity = _identity(kind, acc_dtype)
     if kind in ("max", "min") and acc_dtype in _FLOATS:
@@ -453,16 +516,16 @@ def reduce_kernel(
         (op_expr,) = translate_scalar(
             binop, ctx, ["a", "b"], [acc_dtype, acc_dtype], [acc_dtype]
         )
-    fused = isinstance(scalar_op, Composite)
+    names = [f"i{j}" for j in range(nx)]
     if fused:
-        # f(x) = composite(identity, x): op(identity, y) == y exactly.
+        # f(x...) = composite(identity, x...): op(identity, y) == y exactly.
         in_types = [v.type.dtype for v in scalar_op.inputs]
-        if in_types[0] != acc_dtype or in_types[1] != in_dtype:
+        if in_types[0] != acc_dtype or in_types[1:] != in_dtypes:
             raise NotImplementedError("fused reduction with unexpected dtypes")
         if scalar_op.outputs[0].type.dtype != acc_dtype:
             raise NotImplementedError("fused reduction with unexpected output dtype")
         stmts, outs = scalar_statements(
-            scalar_op, ctx, ["AE_ID", "i0"], in_types, [acc_dtype]
+            scalar_op, ctx, ["AE_ID", *names], in_types, [acc_dtype]
         )
         f_body = " ".join(stmts) + f" return {_cast(outs[0], acc_dtype)};"
     else:
@@ -472,10 +535,22 @@ def reduce_kernel(
         _TEMPLATE,
         {
             "K": max(8, 256 // itemsize) if not fused else 16,
-            "X_T": C_TYPES[in_dtype],
+            "NX": nx,
+            "X_TYPEDEFS": "\n".join(
+                f"typedef {C_TYPES[dt]} x{j}_t;" for j, dt in enumerate(in_dtypes)
+            ),
+            "F_PARAMS": ", ".join(f"x{j}_t i{j}" for j in range(nx)),
+            "BUF_DECL": "\n".join(
+                f"    x{j}_t in{j}[AE_FCH] __attribute__((aligned(64)));"
+                for j in range(nx)
+            ),
+            "BUF_LOAD": "\n".join(
+                f"    AE_LOAD(x{j}_t, in{j}, m, x[{j}], s[{j}]);" for j in range(nx)
+            ),
+            "BUF_ARGS": ", ".join(f"in{j}[j]" for j in range(nx)),
             "A_T": C_TYPES[acc_dtype],
             "O_T": C_TYPES[out_dtype],
-            "X_DT": in_dtype,
+            "X_DT": ", ".join(in_dtypes),
             "A_DT": acc_dtype,
             "O_DT": out_dtype,
             "PRELUDE": ctx.prelude(),
@@ -487,7 +562,7 @@ def reduce_kernel(
             "FINISH": _cast("v", out_dtype),
         },
     )
-    return ReduceKernel(source, in_dtype, acc_dtype, out_dtype)
+    return ReduceKernel(source, ", ".join(in_dtypes), acc_dtype, out_dtype)
 
 
 _ARGMAX_TEMPLATE = r"""

@@ -3,13 +3,15 @@
  *
  * Built once per machine by aesara/link/c/reduce_runtime.py. One type:
  *
- *   ReduceThunk  reads the input array, allocates the output(s), brings the
- *                iteration space to a canonical form (length-1 axes dropped,
- *                axes sorted by decreasing input stride, negative strides
- *                flipped, contiguous axes merged) and calls the kernel.
- *                Inputs the kernel was not built for (other dtype, empty,
- *                unaligned, byte-swapped) go to the node's Python thunk,
- *                which gives the reference behaviour (errors included).
+ *   ReduceThunk  reads the input array(s), allocates the output(s),
+ *                broadcasts the inputs (a fused reduction has several),
+ *                brings the iteration space to a canonical form (length-1
+ *                axes dropped, axes sorted by decreasing total input stride,
+ *                backward axes flipped, contiguous axes merged) and calls
+ *                the kernel. Inputs the kernel was not built for (other
+ *                dtype, empty, unaligned, byte-swapped, shapes that do not
+ *                broadcast) go to the node's Python thunk, which gives the
+ *                reference behaviour (errors included).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -21,13 +23,15 @@
 #include <string.h>
 
 typedef long long ae_intp;
-typedef int (*ae_reduce_t)(int, const ae_intp *, const char *, const ae_intp *, char *,
-                           char *, const ae_intp *, ae_intp, ae_intp);
+typedef int (*ae_reduce_t)(int, const ae_intp *, const char *const *, const ae_intp *,
+                           char *, char *, const ae_intp *, ae_intp, ae_intp);
 typedef void (*ae_finish_t)(ae_intp, const char *, char *);
 typedef int (*ae_argmax_t)(int, const ae_intp *, const ae_intp *, int, const ae_intp *,
                            const ae_intp *, const char *, char *, long long *, ae_intp);
 
 #define AE_MAXDIMS 64
+/* Most inputs of a fused reduction (the fusion rewrite's operand limit). */
+#define AE_MAXIN 32
 /* Inputs of at least this many elements are reduced without the GIL. */
 #define AE_NOGIL_MIN 4096
 
@@ -42,12 +46,13 @@ typedef struct {
     ae_argmax_t argmax;
     int mode;
     int ndim;                 /* input rank */
-    int in_type;
+    int nin;
+    int in_type[AE_MAXIN];
     int out_type[2];
     int nout;
     int acc_itemsize;         /* 0: accumulate in the output itself */
     char reduced[AE_MAXDIMS]; /* per input axis */
-    PyObject *in_cell;
+    PyObject *in_cells;       /* tuple */
     PyObject *out_cells;      /* tuple */
     PyObject *name;
     PyObject *fallback;
@@ -61,7 +66,7 @@ static int
 rt_clear(ReduceThunk *self)
 {
     Py_CLEAR(self->dict);
-    Py_CLEAR(self->in_cell);
+    Py_CLEAR(self->in_cells);
     Py_CLEAR(self->out_cells);
     Py_CLEAR(self->fallback);
     return 0;
@@ -81,7 +86,7 @@ static int
 rt_traverse(ReduceThunk *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->dict);
-    Py_VISIT(self->in_cell);
+    Py_VISIT(self->in_cells);
     Py_VISIT(self->out_cells);
     Py_VISIT(self->fallback);
     return 0;
@@ -93,19 +98,36 @@ is_cell(PyObject *c)
     return PyList_CheckExact(c) && PyList_GET_SIZE(c) == 1;
 }
 
-/* ReduceThunk(kernel_path, abi, mode, in_cell, out_cells, in_typenum,
+/* Read a sequence of ints into out[0..n), n the sequence's length. */
+static int
+read_ints(PyObject *seq, int *out, Py_ssize_t n, const char *what)
+{
+    PyObject *f = PySequence_Fast(seq, what);
+    if (!f) return -1;
+    if (PySequence_Fast_GET_SIZE(f) != n) {
+        Py_DECREF(f);
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd values", what, n);
+        return -1;
+    }
+    for (Py_ssize_t j = 0; j < n; j++)
+        out[j] = (int)PyLong_AsLong(PySequence_Fast_GET_ITEM(f, j));
+    Py_DECREF(f);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* ReduceThunk(kernel_path, abi, mode, in_cells, out_cells, in_typenums,
  *             out_typenums, ndim, reduced_axes, acc_itemsize, name,
  *             fallback, thread_min) */
 static int
 rt_init(ReduceThunk *self, PyObject *args, PyObject *kwds)
 {
     const char *path;
-    int abi, mode, in_type, ndim, acc_itemsize;
-    PyObject *in_cell, *out_cells, *out_types, *axes, *name, *fallback;
+    int abi, mode, ndim, acc_itemsize;
+    PyObject *in_cells, *in_types, *out_cells, *out_types, *axes, *name, *fallback;
     long long thread_min;
-    if (!PyArg_ParseTuple(args, "siiOO!iOiOiUOL", &path, &abi, &mode, &in_cell,
-                          &PyTuple_Type, &out_cells, &in_type, &out_types, &ndim, &axes,
-                          &acc_itemsize, &name, &fallback, &thread_min))
+    if (!PyArg_ParseTuple(args, "siiO!O!OOiOiUOL", &path, &abi, &mode, &PyTuple_Type,
+                          &in_cells, &PyTuple_Type, &out_cells, &in_types, &out_types,
+                          &ndim, &axes, &acc_itemsize, &name, &fallback, &thread_min))
         return -1;
     if (self->handle) {
         PyErr_SetString(PyExc_RuntimeError, "ReduceThunk already initialised");
@@ -119,9 +141,16 @@ rt_init(ReduceThunk *self, PyObject *args, PyObject *kwds)
                      ndim);
         return -1;
     }
-    if (!is_cell(in_cell)) {
-        PyErr_SetString(PyExc_TypeError, "in_cell must be a storage cell");
+    Py_ssize_t nin = PyTuple_GET_SIZE(in_cells);
+    if (nin < 1 || nin > AE_MAXIN || (mode != MODE_REDUCE && nin != 1)) {
+        PyErr_Format(PyExc_ValueError, "ReduceThunk: bad input count %zd", nin);
         return -1;
+    }
+    for (Py_ssize_t j = 0; j < nin; j++) {
+        if (!is_cell(PyTuple_GET_ITEM(in_cells, j))) {
+            PyErr_SetString(PyExc_TypeError, "in_cells must hold storage cells");
+            return -1;
+        }
     }
     for (Py_ssize_t j = 0; j < nout; j++) {
         if (!is_cell(PyTuple_GET_ITEM(out_cells, j))) {
@@ -129,18 +158,8 @@ rt_init(ReduceThunk *self, PyObject *args, PyObject *kwds)
             return -1;
         }
     }
-    PyObject *ot = PySequence_Fast(out_types, "out_typenums must be a sequence");
-    if (!ot) return -1;
-    if (PySequence_Fast_GET_SIZE(ot) != nout) {
-        Py_DECREF(ot);
-        PyErr_SetString(PyExc_ValueError, "one out_typenum per output");
-        return -1;
-    }
-    for (Py_ssize_t j = 0; j < nout; j++) {
-        self->out_type[j] = (int)PyLong_AsLong(PySequence_Fast_GET_ITEM(ot, j));
-    }
-    Py_DECREF(ot);
-    if (PyErr_Occurred()) return -1;
+    if (read_ints(in_types, self->in_type, nin, "in_typenums") < 0) return -1;
+    if (read_ints(out_types, self->out_type, nout, "out_typenums") < 0) return -1;
     memset(self->reduced, 0, sizeof(self->reduced));
     PyObject *ax = PySequence_Fast(axes, "reduced_axes must be a sequence");
     if (!ax) return -1;
@@ -162,14 +181,18 @@ rt_init(ReduceThunk *self, PyObject *args, PyObject *kwds)
         return -1;
     }
     const int *abi_sym = (const int *)dlsym(h, "aesara_reduce_abi");
+    const int *nin_sym = (const int *)dlsym(h, "aesara_reduce_nin");
     void *red = dlsym(h, "aesara_reduce"), *fin = dlsym(h, "aesara_reduce_finish");
     void *am = dlsym(h, "aesara_argmax");
     int ok = abi_sym && *abi_sym == abi &&
-             (mode == MODE_REDUCE ? (red != NULL && fin != NULL) : am != NULL);
+             (mode == MODE_REDUCE ? (red != NULL && fin != NULL && nin_sym != NULL &&
+                                     *nin_sym == nin)
+                                  : am != NULL);
     if (!ok) {
         dlclose(h);
         PyErr_Format(PyExc_ImportError,
-                     "kernel %s does not export the reduction ABI version %d", path, abi);
+                     "kernel %s does not export the reduction ABI version %d for %zd "
+                     "input(s)", path, abi, nin);
         return -1;
     }
     self->handle = h;
@@ -178,11 +201,11 @@ rt_init(ReduceThunk *self, PyObject *args, PyObject *kwds)
     self->argmax = (ae_argmax_t)am;
     self->mode = mode;
     self->ndim = ndim;
-    self->in_type = in_type;
+    self->nin = (int)nin;
     self->nout = (int)nout;
     self->acc_itemsize = acc_itemsize;
-    Py_INCREF(in_cell);
-    self->in_cell = in_cell;
+    Py_INCREF(in_cells);
+    self->in_cells = in_cells;
     Py_INCREF(out_cells);
     self->out_cells = out_cells;
     Py_INCREF(name);
@@ -233,12 +256,15 @@ set_output(ReduceThunk *self, int j, PyObject *value)  /* steals value */
     Py_XDECREF(old);
 }
 
-typedef struct { ae_intp n, xs, as; } dim_t;
+typedef struct { ae_intp n, as, key; ae_intp xs[AE_MAXIN]; } dim_t;
 
+/* Reduce the nin arrays x, broadcast to shape (each has the rank; length-1
+ * axes of an input broadcast), into out (nacc elements). */
 static int
-run_reduce(ReduceThunk *self, PyArrayObject *x, PyObject *out, ae_intp nacc)
+run_reduce(ReduceThunk *self, PyArrayObject **x, const ae_intp *shape, PyObject *out,
+           ae_intp nacc)
 {
-    const int nd = self->ndim;
+    const int nd = self->ndim, nin = self->nin;
     dim_t dims[AE_MAXDIMS];
     ae_intp asz = self->acc_itemsize ? self->acc_itemsize : PyArray_ITEMSIZE((PyArrayObject *)out);
     /* Accumulator strides: C-contiguous over the kept axes. */
@@ -246,9 +272,10 @@ run_reduce(ReduceThunk *self, PyArrayObject *x, PyObject *out, ae_intp nacc)
     for (int d = nd - 1; d >= 0; d--) {
         if (self->reduced[d]) { ast[d] = 0; continue; }
         ast[d] = step;
-        step *= PyArray_DIM(x, d);
+        step *= shape[d];
     }
-    const char *xp = PyArray_BYTES(x);
+    const char *xp[AE_MAXIN];
+    for (int j = 0; j < nin; j++) xp[j] = PyArray_BYTES(x[j]);
     char *acc = NULL, *abase;
     if (self->acc_itemsize) {
         acc = (char *)malloc((size_t)(nacc > 0 ? nacc : 1) * (size_t)asz);
@@ -260,51 +287,77 @@ run_reduce(ReduceThunk *self, PyArrayObject *x, PyObject *out, ae_intp nacc)
     char *ap = abase;
     int m = 0;
     for (int d = 0; d < nd; d++) {
-        ae_intp n = PyArray_DIM(x, d);
+        const ae_intp n = shape[d];
         if (n == 1) continue;
-        ae_intp xs = PyArray_STRIDE(x, d), as = ast[d];
-        if (xs < 0) {  /* walk it forwards: the reduction is reorderable */
-            xp += xs * (n - 1);
-            ap += as * (n - 1);
-            xs = -xs;
-            as = -as;
+        dim_t *t = &dims[m++];
+        ae_intp total = 0;
+        for (int j = 0; j < nin; j++) {
+            t->xs[j] = PyArray_DIM(x[j], d) == 1 ? 0 : PyArray_STRIDE(x[j], d);
+            total += t->xs[j];
         }
-        dims[m].n = n; dims[m].xs = xs; dims[m].as = as;
-        m++;
+        t->n = n;
+        t->as = ast[d];
+        if (total < 0) {  /* walk it forwards: the reduction is reorderable */
+            for (int j = 0; j < nin; j++) {
+                xp[j] += t->xs[j] * (n - 1);
+                t->xs[j] = -t->xs[j];
+            }
+            ap += t->as * (n - 1);
+            t->as = -t->as;
+        }
+        t->key = 0;
+        for (int j = 0; j < nin; j++) t->key += t->xs[j] < 0 ? -t->xs[j] : t->xs[j];
     }
-    /* Stable insertion sort by decreasing input stride. */
+    /* Stable insertion sort by decreasing total input stride. */
     for (int i = 1; i < m; i++) {
         dim_t t = dims[i];
         int k = i - 1;
-        while (k >= 0 && dims[k].xs < t.xs) { dims[k + 1] = dims[k]; k--; }
+        while (k >= 0 && dims[k].key < t.key) { dims[k + 1] = dims[k]; k--; }
         dims[k + 1] = t;
     }
-    /* Merge an axis into the previous one when both walk alike. */
+    /* Merge an axis into the previous one when every input (and the
+     * accumulator) walks both alike. */
     int w = 0;
     for (int i = 0; i < m; i++) {
-        if (w > 0 && dims[w - 1].xs == dims[i].xs * dims[i].n &&
-            dims[w - 1].as == dims[i].as * dims[i].n) {
-            dims[w - 1].n *= dims[i].n;
-            dims[w - 1].xs = dims[i].xs;
-            dims[w - 1].as = dims[i].as;
-            continue;
+        if (w > 0) {
+            dim_t *p = &dims[w - 1];
+            int same = p->as == dims[i].as * dims[i].n;
+            for (int j = 0; same && j < nin; j++) same = p->xs[j] == dims[i].xs[j] * dims[i].n;
+            if (same) {
+                p->n *= dims[i].n;
+                p->as = dims[i].as;
+                for (int j = 0; j < nin; j++) p->xs[j] = dims[i].xs[j];
+                continue;
+            }
         }
         dims[w++] = dims[i];
     }
-    ae_intp shape[AE_MAXDIMS], xs[AE_MAXDIMS], as[AE_MAXDIMS];
-    if (w == 0) { shape[0] = 1; xs[0] = 0; as[0] = 0; w = 1; }
-    else for (int i = 0; i < w; i++) { shape[i] = dims[i].n; xs[i] = dims[i].xs; as[i] = dims[i].as; }
-    ae_intp size = PyArray_SIZE(x);
+    ae_intp kshape[AE_MAXDIMS], as[AE_MAXDIMS];
+    ae_intp *xs = (ae_intp *)malloc(sizeof(ae_intp) * (size_t)(w > 0 ? w : 1) * (size_t)nin);
+    if (!xs) { free(acc); PyErr_NoMemory(); return -1; }
+    if (w == 0) {
+        kshape[0] = 1; as[0] = 0; w = 1;
+        for (int j = 0; j < nin; j++) xs[j] = 0;
+    } else {
+        for (int i = 0; i < w; i++) {
+            kshape[i] = dims[i].n;
+            as[i] = dims[i].as;
+            for (int j = 0; j < nin; j++) xs[i * nin + j] = dims[i].xs[j];
+        }
+    }
+    ae_intp size = 1;
+    for (int d = 0; d < nd; d++) size *= shape[d];
     int rc;
     if (size >= AE_NOGIL_MIN) {
         Py_BEGIN_ALLOW_THREADS
-        rc = self->reduce(w, shape, xp, xs, abase, ap, as, nacc, self->thread_min);
+        rc = self->reduce(w, kshape, xp, xs, abase, ap, as, nacc, self->thread_min);
         if (acc && rc == 0) self->finish(nacc, acc, PyArray_BYTES((PyArrayObject *)out));
         Py_END_ALLOW_THREADS
     } else {
-        rc = self->reduce(w, shape, xp, xs, abase, ap, as, nacc, self->thread_min);
+        rc = self->reduce(w, kshape, xp, xs, abase, ap, as, nacc, self->thread_min);
         if (acc && rc == 0) self->finish(nacc, acc, PyArray_BYTES((PyArrayObject *)out));
     }
+    free(xs);
     free(acc);
     if (rc != 0) {
         PyErr_Format(PyExc_RuntimeError, "%U: reduction kernel failed (%d)", self->name, rc);
@@ -353,22 +406,38 @@ run_argmax(ReduceThunk *self, PyArrayObject *x, PyObject *maxout, PyObject *argo
 static int
 rt_run(ReduceThunk *self)
 {
-    PyObject *obj = PyList_GET_ITEM(self->in_cell, 0);
-    if (!PyArray_Check(obj)) return run_fallback(self);
-    PyArrayObject *x = (PyArrayObject *)obj;
-    const int nd = self->ndim;
-    if (PyArray_TYPE(x) != self->in_type || PyArray_NDIM(x) != nd ||
-        PyArray_SIZE(x) == 0 || !PyArray_ISALIGNED(x) || !PyArray_ISNOTSWAPPED(x))
-        return run_fallback(self);
+    const int nd = self->ndim, nin = self->nin;
+    PyArrayObject *x[AE_MAXIN];
+    ae_intp shape[AE_MAXDIMS];
+    for (int d = 0; d < nd; d++) shape[d] = 1;
+    for (int j = 0; j < nin; j++) {
+        PyObject *obj = PyList_GET_ITEM(PyTuple_GET_ITEM(self->in_cells, j), 0);
+        if (!PyArray_Check(obj)) return run_fallback(self);
+        PyArrayObject *a = (PyArrayObject *)obj;
+        if (PyArray_TYPE(a) != self->in_type[j] || PyArray_NDIM(a) != nd ||
+            !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a))
+            return run_fallback(self);
+        for (int d = 0; d < nd; d++) {
+            const ae_intp n = PyArray_DIM(a, d);
+            if (n == 1 || n == shape[d]) continue;
+            if (shape[d] != 1) return run_fallback(self);  /* reports the mismatch */
+            shape[d] = n;
+        }
+        x[j] = a;
+    }
+    ae_intp size = 1;
+    for (int d = 0; d < nd; d++) size *= shape[d];
+    if (size == 0) return run_fallback(self);
     npy_intp oshape[AE_MAXDIMS];
     int ond = 0;
     ae_intp nacc = 1;
     for (int d = 0; d < nd; d++) {
         if (self->reduced[d]) continue;
-        oshape[ond++] = PyArray_DIM(x, d);
-        nacc *= PyArray_DIM(x, d);
+        oshape[ond++] = shape[d];
+        nacc *= shape[d];
     }
-    Py_INCREF(x);  /* keep the input alive while the outputs are replaced */
+    /* keep the inputs alive while the outputs are replaced */
+    for (int j = 0; j < nin; j++) Py_INCREF(x[j]);
     PyObject *outs[2] = {NULL, NULL};
     int rc = -1;
     for (int j = 0; j < self->nout; j++) {
@@ -376,18 +445,18 @@ rt_run(ReduceThunk *self)
         if (!outs[j]) goto done;
     }
     if (self->mode == MODE_REDUCE)
-        rc = run_reduce(self, x, outs[0], nacc);
+        rc = run_reduce(self, x, shape, outs[0], nacc);
     else if (self->mode == MODE_ARGMAX)
-        rc = run_argmax(self, x, NULL, outs[0]);
+        rc = run_argmax(self, x[0], NULL, outs[0]);
     else
-        rc = run_argmax(self, x, outs[0], outs[1]);
+        rc = run_argmax(self, x[0], outs[0], outs[1]);
     if (rc == 0) {
         for (int j = 0; j < self->nout; j++) { set_output(self, j, outs[j]); outs[j] = NULL; }
         self->calls++;
     }
 done:
     for (int j = 0; j < 2; j++) Py_XDECREF(outs[j]);
-    Py_DECREF(x);
+    for (int j = 0; j < nin; j++) Py_DECREF(x[j]);
     return rc;
 }
 
@@ -409,14 +478,15 @@ rt_call(ReduceThunk *self, PyObject *args, PyObject *kwds)
 static PyObject *
 rt_get_inputs(ReduceThunk *self, void *c)
 {
-    if (!self->in_cell) return PyList_New(0);
-    return Py_BuildValue("[O]", self->in_cell);
+    if (!self->in_cells) return PyList_New(0);
+    return PySequence_List(self->in_cells);
 }
 
 static PyObject *
 rt_get_outputs(ReduceThunk *self, void *c)
 {
-    return PySequence_List(self->out_cells ? self->out_cells : PyTuple_New(0));
+    if (!self->out_cells) return PyList_New(0);
+    return PySequence_List(self->out_cells);
 }
 
 static PyGetSetDef rt_getset[] = {

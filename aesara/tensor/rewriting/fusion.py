@@ -12,9 +12,9 @@ producer whose result is also needed outside the cluster becomes an extra
 output of the fused node, when that is safe (same shape as the cluster's
 result, no dependency cycle); otherwise the cluster stops there.
 
-:func:`local_careduce_fusion` folds an element-wise function of one input
-into the reduction consuming it (``sum(exp(x))`` reduces ``exp`` applied
-on the fly).
+:func:`local_careduce_fusion` folds an element-wise function into the
+reduction consuming it (``sum(exp(x))`` and ``sum(exp(x) * y)`` reduce the
+element-wise values as they are computed).
 
 Both are registered in :data:`aesara.compile.mode.optdb` as the
 ``elemwise_fusion`` stage (position 49, tags ``fast_run``, ``fusion``,
@@ -424,49 +424,59 @@ class FusionOptimizer(GraphRewriter):
 
 @node_rewriter([CAReduce])
 def local_careduce_fusion(fgraph, node):
-    """Reduce an element-wise function of one input without its intermediate array.
+    """Reduce an element-wise function without its intermediate array.
 
     ``CAReduce{op}(Elemwise{f}(x))`` becomes ``CAReduce{Composite}(x)``
     whose scalar op is ``op(acc, f(x_i))``; ``CAReduce.perform`` recognises
-    that form and applies ``f`` before reducing with ``op``'s ufunc.
+    that form and applies ``f`` before reducing with ``op``'s ufunc. With
+    several inputs, ``CAReduce{op}(Elemwise{f}(x, y, ...))`` becomes a
+    :class:`~aesara.tensor.fused_reduce.FusedCAReduce` of the same
+    Composite over ``x, y, ...``.
     """
     op = node.op
     if type(op).perform is not CAReduce.perform or op.ufunc is None:
         return None
     (x,) = node.inputs
     elm = x.owner
-    if (
-        elm is None
-        or not _is_fusable(elm)
-        or len(elm.inputs) != 1
-        or len(elm.outputs) != 1
-    ):
+    if elm is None or not _is_fusable(elm) or len(elm.outputs) != 1:
         return None
     if len(fgraph.clients.get(x, ())) != 1:
         return None
-    (e_in,) = elm.inputs
-    if isinstance(e_in, Constant) or e_in.type.ndim != x.type.ndim:
+    e_ins = list(elm.inputs)
+    if any(i.type.ndim != x.type.ndim for i in e_ins):
+        return None
+    if len(e_ins) == 1 and isinstance(e_ins[0], Constant):
+        return None
+    if len(e_ins) + 2 > DEFAULT_MAX_OPERANDS:
         return None
     out = node.outputs[0]
     odtype = out.type.dtype
     acc_dtype = op._acc_dtype(x.type.dtype, odtype)
     acc = aes.get_scalar_type(acc_dtype)()
-    s_in = aes.get_scalar_type(e_in.type.dtype)()
-    (inner,) = _apply_scalar_op(elm.op.scalar_op, [s_in])
+    s_ins = [aes.get_scalar_type(i.type.dtype)() for i in e_ins]
+    (inner,) = _apply_scalar_op(elm.op.scalar_op, s_ins)
     if inner.type.dtype != x.type.dtype:
         return None
     s_out = op.scalar_op.make_node(acc, inner).outputs[0]
     if s_out.type.dtype != acc_dtype:
         return None
-    composite = aes.Composite([acc, s_in], [s_out])
-    new_op = CAReduce(
-        composite,
-        axis=op.axis,
-        dtype=odtype,
-        acc_dtype=acc_dtype,
-        upcast_discrete_output=False,
-    )
-    new = new_op(e_in)
+    composite = aes.Composite([acc, *s_ins], [s_out])
+    if len(e_ins) == 1:
+        new_op = CAReduce(
+            composite,
+            axis=op.axis,
+            dtype=odtype,
+            acc_dtype=acc_dtype,
+            upcast_discrete_output=False,
+        )
+    else:
+        from aesara.tensor.fused_reduce import FusedCAReduce
+
+        axis = op.axis
+        if axis is not None and len(axis) == x.type.ndim:
+            axis = None
+        new_op = FusedCAReduce(composite, axis=axis, dtype=odtype, acc_dtype=acc_dtype)
+    new = new_op(*e_ins)
     if new.type != out.type:
         return None
     copy_stack_trace(out, new)

@@ -331,3 +331,142 @@ def test_unexpected_input_uses_python_thunk():
     cell[0] = a
     thunk()
     np.testing.assert_allclose(thunk.outputs[0][0], a.sum(axis=0))
+
+
+# -- reductions of multi-input element-wise functions (FusedCAReduce) -------
+
+
+def _compare_n(build, cases, exact=False):
+    """Like ``_compare`` for graphs of several inputs; ``cases`` are tuples of arrays."""
+    from aesara.tensor.fused_reduce import FusedCAReduce
+
+    first = cases[0]
+    xs = [
+        tensor(str(a.dtype), shape=(None,) * a.ndim, name=f"x{k}")
+        for k, a in enumerate(first)
+    ]
+    out = build(*xs)
+    f_c = function(xs, out, mode=CVM_MODE)
+    f_py = function(xs, out, mode=PY_MODE)
+    nodes = f_c.maker.fgraph.toposort()
+    assert any(isinstance(n.op, FusedCAReduce) for n in nodes), nodes
+    assert "ReduceThunk" in _thunk_kinds(f_c), _thunk_kinds(f_c)
+    for arrays in cases:
+        exp = np.asarray(f_py(*arrays))
+        for _ in range(2):
+            got = np.asarray(f_c(*arrays))
+            assert got.dtype == exp.dtype and got.shape == exp.shape
+            if exact or got.dtype.kind in "biu":
+                np.testing.assert_array_equal(got, exp)
+            else:
+                low = any(np.asarray(a).dtype == np.float32 for a in arrays)
+                rtol = 1e-5 if low else 1e-10
+                np.testing.assert_allclose(
+                    got, exp, rtol=rtol, atol=rtol, equal_nan=True
+                )
+    return f_c
+
+
+def _pair_layouts(rng, dtype_x, dtype_y):
+    x = _values(rng, (9, 12, 7), dtype_x)
+    y = _values(rng, (9, 12, 7), dtype_y)
+    return [
+        (x, y),
+        (x[::2, 1::3, ::-1], y[::2, 1::3, ::-1]),  # strided, one axis backwards
+        (x[::-1, ::-2], y[::-1, ::-2]),
+        (x.transpose(2, 0, 1), np.ascontiguousarray(y.transpose(2, 0, 1))),
+        (np.asfortranarray(x), y),  # the inputs walk memory in different orders
+        (x, y[:1]),  # runtime broadcasting of a length-1 axis
+        (x[:, :1], y),
+        (np.broadcast_to(x[:1], (4, 12, 7)), y[:4]),  # zero stride
+        (x[:, :, :1], y[:, :, :1]),
+    ]
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, 2, (0, 2), (0, 1)])
+def test_multi_input_fused_layouts(axis):
+    rng = np.random.default_rng(21)
+    cases = _pair_layouts(rng, "float64", "float64")
+    _compare_n(lambda x, y: at.sum(at.exp(x) * y, axis=axis), cases)
+    _compare_n(lambda x, y: at.max(x - 2.0 * y, axis=axis), cases)
+    _compare_n(lambda x, y: at.prod(1.0 + 0.01 * x * y, axis=axis), cases)
+
+
+@pytest.mark.parametrize(
+    "dx, dy", [("float32", "float32"), ("int8", "bool"), ("int32", "int64")]
+)
+def test_multi_input_fused_dtypes(dx, dy):
+    rng = np.random.default_rng(22)
+    cases = _pair_layouts(rng, dx, dy)[:5]
+    for axis in (None, 1, (0, 2)):
+        _compare_n(lambda x, y, axis=axis: at.sum(x * y, axis=axis), cases)
+        _compare_n(lambda x, y, axis=axis: at.min(x + y, axis=axis), cases)
+
+
+def test_multi_input_fused_three_inputs_and_vector_broadcast():
+    rng = np.random.default_rng(23)
+    X = rng.normal(size=(50, 30))
+    w = rng.normal(size=30)
+    b = rng.normal(size=(50, 1))
+    x, v, c = at.matrix("x"), at.vector("v"), at.matrix("c")
+    for axis in (None, 0, 1):
+        out = at.sum(at.log1p(at.exp(x * v + c)), axis=axis)
+        f_c = function([x, v, c], out, mode=CVM_MODE)
+        f_py = function([x, v, c], out, mode=PY_MODE)
+        assert _thunk_kinds(f_c).count("ReduceThunk") == 1
+        for args in ((X, w, b), (X[::-1, ::2], w[::2], b[::-1])):
+            np.testing.assert_allclose(f_c(*args), f_py(*args), rtol=1e-10)
+
+
+def test_multi_input_fused_bad_and_empty_shapes():
+    x, y = at.matrix("x"), at.matrix("y")
+    f_sum = function([x, y], at.sum(x * y, axis=0), mode=CVM_MODE)
+    f_max = function([x, y], at.max(x + y, axis=0), mode=CVM_MODE)
+    assert "ReduceThunk" in _thunk_kinds(f_sum)
+    with pytest.raises(ValueError, match="broadcast"):
+        f_sum(np.ones((3, 4)), np.ones((2, 4)))
+    # Empty inputs follow perform: a sum of nothing is 0, a max is an error.
+    np.testing.assert_array_equal(f_sum(np.ones((0, 4)), np.ones((1, 4))), np.zeros(4))
+    with pytest.raises(ValueError, match="identity"):
+        f_max(np.ones((0, 4)), np.ones((0, 4)))
+    # The thunk still works on good inputs afterwards.
+    np.testing.assert_array_equal(
+        f_sum(np.ones((3, 4)), np.ones((1, 4))), np.full(4, 3.0)
+    )
+
+
+def test_multi_input_threads_on_and_off_are_bit_identical():
+    rng = np.random.default_rng(24)
+    m = rng.normal(size=(300, 700))
+    n = rng.normal(size=(300, 700))
+    v = rng.normal(size=700)
+    for axis in (None, 0, 1):
+        for args in ((m, n), (m.T, n.T), (m[::-1, ::2], n[::-1, ::2]), (m, v[None, :])):
+            a0, a1 = args
+            xs = [tensor("float64", shape=(None, None), name=f"x{k}") for k in range(2)]
+            out = at.sum(at.exp(xs[0]) * xs[1], axis=axis)
+            with config.change_flags(openmp=True, openmp_elemwise_minsize=1000):
+                f_t = function(xs, out, mode=CVM_MODE)
+            with config.change_flags(openmp=False):
+                f_s = function(xs, out, mode=CVM_MODE)
+            assert (
+                np.asarray(f_t(a0, a1)).tobytes() == np.asarray(f_s(a0, a1)).tobytes()
+            )
+    big = rng.normal(size=100_003)
+    x, y = at.vector("x"), at.vector("y")
+    with config.change_flags(openmp=True, openmp_elemwise_minsize=1000):
+        f_t = function([x, y], at.sum(x * y), mode=CVM_MODE)
+    with config.change_flags(openmp=False):
+        f_s = function([x, y], at.sum(x * y), mode=CVM_MODE)
+    assert f_t(big, big[::-1]).tobytes() == f_s(big, big[::-1]).tobytes()
+
+
+def test_multi_input_kernel_source_and_abi():
+    import aesara.scalar.basic as sb
+
+    acc, a, b = sb.float64(), sb.float64(), sb.int8()
+    comp = sb.Composite([acc, a, b], [sb.add(acc, a * b)])
+    src = reduce_kernel(comp, ["float64", "int8"], "float64", "float64").source
+    assert "#define AE_NX 2" in src and "typedef int8_t x1_t;" in src
+    with pytest.raises(NotImplementedError, match="input"):
+        reduce_kernel(comp, ["float64"], "float64", "float64")

@@ -1,4 +1,4 @@
-"""C translations of reductions: ``CAReduce`` (plain or fused), ``Argmax``, ``MaxAndArgmax``.
+"""C translations of reductions: ``CAReduce`` (plain or fused), ``FusedCAReduce``, ``Argmax``, ``MaxAndArgmax``.
 
 Each plan compiles one kernel (:mod:`aesara.link.c.reduce_codegen`) per
 scalar op and dtype combination; the thunk is the reduction runtime's
@@ -12,10 +12,11 @@ import numpy as np
 
 from aesara.link.c.registry import CPlan, register_c_translation
 from aesara.tensor.elemwise import CAReduce
+from aesara.tensor.fused_reduce import FusedCAReduce
 from aesara.tensor.math import Argmax, MaxAndArgmax
 from aesara.tensor.type import TensorType
 
-__all__ = ["argmax_plan", "careduce_plan"]
+__all__ = ["argmax_plan", "careduce_plan", "fused_careduce_plan"]
 
 
 def _compile_with_runtime(source: str, name_hint: str):
@@ -67,17 +68,17 @@ def _make_thunk(mode, acc_itemsize, path, node, storage_map, compute_map, no_rec
     rt = get_reduce_runtime()
     op = node.op
     fallback = op.make_thunk(node, storage_map, compute_map, no_recycling, impl="py")
-    (x,) = node.inputs
+    ndim = node.inputs[0].type.ndim
     thunk = rt.ReduceThunk(
         str(path),
         REDUCE_ABI_VERSION,
         getattr(rt, mode),
-        storage_map[x],
+        tuple(storage_map[v] for v in node.inputs),
         tuple(storage_map[v] for v in node.outputs),
-        np.dtype(x.type.dtype).num,
+        tuple(np.dtype(v.type.dtype).num for v in node.inputs),
         tuple(np.dtype(v.type.dtype).num for v in node.outputs),
-        x.type.ndim,
-        _reduced_axes(op.axis, x.type.ndim),
+        ndim,
+        _reduced_axes(op.axis, ndim),
         acc_itemsize,
         str(op),
         fallback,
@@ -93,27 +94,17 @@ def _tensors(node) -> bool:
     return all(isinstance(v.type, TensorType) for v in node.inputs + node.outputs)
 
 
-@register_c_translation(CAReduce)
-def careduce_plan(node) -> CPlan | None:
-    """A compiled reduction for ``CAReduce`` nodes computed by ``CAReduce.perform``.
-
-    Subclasses with their own ``perform`` (``Mean``, ``ProdWithoutZeros``)
-    and scalar ops other than add, mul, maximum, minimum, and, or, xor (or
-    a fused ``Composite`` of one of them) keep their Python ``perform``.
-    """
+def _reduce_plan(node, acc_dtype: str) -> CPlan | None:
+    """The plan of a reduction kernel for ``node`` (any number of inputs)."""
     from aesara.link.c.reduce_codegen import reduction_parts
 
-    op = node.op
-    if type(op).perform is not CAReduce.perform or not _tensors(node):
+    scalar_op = node.op.scalar_op
+    if not _tensors(node) or node.inputs[0].type.ndim > 64:
         return None
-    if len(node.inputs) != 1 or node.inputs[0].type.ndim > 64:
+    if reduction_parts(scalar_op) is None:
         return None
-    if reduction_parts(op.scalar_op) is None:
-        return None
-    in_dtype = node.inputs[0].type.dtype
+    in_dtypes = tuple(v.type.dtype for v in node.inputs)
     out_dtype = node.outputs[0].type.dtype
-    acc_dtype = op.acc_dtype or in_dtype
-    scalar_op = op.scalar_op
     acc_itemsize = 0 if acc_dtype == out_dtype else np.dtype(acc_dtype).itemsize
 
     def make(path, node, storage_map, compute_map, no_recycling):
@@ -128,10 +119,30 @@ def careduce_plan(node) -> CPlan | None:
         )
 
     return CPlan(
-        key=("careduce", scalar_op, in_dtype, acc_dtype, out_dtype),
-        build=lambda: _build_reduce(scalar_op, in_dtype, acc_dtype, out_dtype),
+        key=("careduce", scalar_op, in_dtypes, acc_dtype, out_dtype),
+        build=lambda: _build_reduce(scalar_op, in_dtypes, acc_dtype, out_dtype),
         make=make,
     )
+
+
+@register_c_translation(CAReduce)
+def careduce_plan(node) -> CPlan | None:
+    """A compiled reduction for ``CAReduce`` nodes computed by ``CAReduce.perform``.
+
+    Subclasses with their own ``perform`` (``Mean``, ``ProdWithoutZeros``)
+    and scalar ops other than add, mul, maximum, minimum, and, or, xor (or
+    a fused ``Composite`` of one of them) keep their Python ``perform``.
+    """
+    op = node.op
+    if type(op).perform is not CAReduce.perform or len(node.inputs) != 1:
+        return None
+    return _reduce_plan(node, op.acc_dtype or node.inputs[0].type.dtype)
+
+
+@register_c_translation(FusedCAReduce)
+def fused_careduce_plan(node) -> CPlan | None:
+    """A compiled reduction of an element-wise function of several inputs."""
+    return _reduce_plan(node, node.op.acc_dtype)
 
 
 @register_c_translation(Argmax, MaxAndArgmax)
