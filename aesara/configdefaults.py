@@ -333,6 +333,13 @@ def add_compile_configvars(config: AesaraConfigParser) -> None:
         in_c_key=True,
     )
     config.add(
+        "c_prebuilt_runtimes",
+        "Load the C runtimes compiled when aesara was installed (when their "
+        "source matches); False compiles them through the compile cache.",
+        BoolParam(True),
+        in_c_key=False,
+    )
+    config.add(
         "openmp",
         "Allow (some) C implementations to use OpenMP threads.",
         BoolParam(False),

@@ -32,11 +32,24 @@ WORKLOADS = {
 }
 
 
+# Seconds to wait before timing another library. NumPy and SciPy each bundle
+# their own OpenBLAS, whose worker threads keep spinning for ~0.1 s after a
+# call; timed right after another library's BLAS calls, an implementation
+# shares the two cores with those spinning threads and looks 2-3x slower.
+SETTLE_S = 0.3
+
+
 def interleaved_medians_ms(fns: dict, rounds: int, number: int) -> dict:
-    """Median time per call (ms) of each callable, timed in alternating rounds."""
+    """Median time per call (ms) of each callable, timed in alternating rounds.
+
+    Each round of one callable starts with an untimed call after a pause of
+    ``SETTLE_S`` (see there), so that no library pays for another's threads.
+    """
     samples: dict = {k: [] for k in fns}
     for _ in range(rounds):
         for k, fn in fns.items():
+            time.sleep(SETTLE_S)
+            fn()
             t0 = time.perf_counter()
             for _ in range(number):
                 fn()

@@ -178,6 +178,25 @@ _module_memo: dict[str, ModuleType] = {}
 _memo_lock = threading.Lock()
 
 
+def _prebuilt_module(
+    name_hint: str,
+    source: str,
+    extra_flags: tuple[str, ...],
+    libraries: tuple[str, ...],
+) -> ModuleType | None:
+    """The runtime compiled at install time for exactly this source, if any.
+
+    Used only with the default compiler flags (``config.gcc__cxxflags``
+    empty) and when ``config.c_prebuilt_runtimes`` allows it.
+    """
+    from aesara.configdefaults import config
+    from aesara.link.c.prebuilt import load_prebuilt
+
+    if not config.c_prebuilt_runtimes or config.gcc__cxxflags.strip():
+        return None
+    return load_prebuilt(name_hint, source, extra_flags, libraries)
+
+
 def compile_module(
     source: str,
     name_hint: str = "kernel",
@@ -220,6 +239,10 @@ def compile_module(
     cxx = _cxx()
     if not cxx:
         raise CompileError("No C compiler: config.cxx is empty")
+    if light and cache is None:
+        module = _prebuilt_module(name_hint, source, extra_flags, libraries)
+        if module is not None:
+            return module
     flags = default_compile_flags(light) + list(extra_flags)
     key = make_key(
         "c-module",
@@ -412,12 +435,13 @@ _available_lock = threading.Lock()
 
 
 def c_compiler_available() -> bool:
-    """Whether ``config.cxx`` builds and loads the C runtime module.
+    """Whether ``config.cxx`` runs and the C runtime module loads.
 
-    Building the runtime (:mod:`aesara.link.c.runtime`) is the test: it is
-    needed anyway, so a separate probe module would only add a compile (a
-    cold process) or a load (a warm one). The answer is remembered per
-    compiler for the process.
+    Building (or loading) the runtime (:mod:`aesara.link.c.runtime`) is the
+    test: it is needed anyway, so a separate probe module would only add a
+    compile (a cold process) or a load (a warm one). A runtime compiled at
+    install time needs no compiler, so the compiler's ``--version`` must
+    answer as well. The answer is remembered per compiler for the process.
     """
     cxx = _cxx()
     with _available_lock:
@@ -429,6 +453,9 @@ def c_compiler_available() -> bool:
 
         try:
             build_runtime()
+            # The runtime may come from the install (no compiler run): the
+            # compiler itself must run too, kernels need it.
+            compiler_fingerprint(cxx)
             ok = True
         except UnsafeCacheDirectoryError:
             # Not a compiler problem: its message names the directory and

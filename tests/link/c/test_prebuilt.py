@@ -1,0 +1,118 @@
+"""Runtimes compiled at install time (``setup.py``, :mod:`aesara.link.c.prebuilt`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import aesara.link.c._prebuilt as prebuilt_pkg
+from aesara.link.c.compiler import c_compiler_available
+from aesara.link.c.prebuilt import (
+    PACKAGE,
+    PREBUILT,
+    generate_sources,
+    load_prebuilt,
+    prebuilt_name,
+)
+
+REPO = Path(__file__).resolve().parents[3]
+C_DIR = REPO / "aesara" / "link" / "c"
+
+
+def _installed() -> set[str]:
+    names = set()
+    for p in Path(prebuilt_pkg.__file__).parent.iterdir():
+        if p.name.startswith("rt_") and p.suffix in (".so", ".pyd"):
+            names.add(p.name.split(".", 1)[0])
+    return names
+
+
+def _current_names() -> dict[str, str]:
+    return {
+        hint: prebuilt_name(hint, (C_DIR / f).read_text(), flags, libs)
+        for hint, (f, flags, libs) in PREBUILT.items()
+    }
+
+
+needs_prebuilt = pytest.mark.skipif(
+    not c_compiler_available() or not set(_current_names().values()) <= _installed(),
+    reason="the runtimes were not compiled at install (no compiler then, or "
+    "sources edited since: re-run pip install -e .)",
+)
+
+
+def test_names_follow_source_and_flags():
+    src = (C_DIR / "reduce_runtime.c").read_text()
+    a = prebuilt_name("reduce_runtime", src, (), ())
+    assert a == prebuilt_name("reduce_runtime", src, (), ())
+    assert a.startswith("rt_reduce_runtime_")
+    assert prebuilt_name("reduce_runtime", src + " ", (), ()) != a
+    assert prebuilt_name("reduce_runtime", src, ("-O3",), ()) != a
+    assert prebuilt_name("reduce_runtime", src, (), ("m",)) != a
+
+
+def test_generated_sources_carry_their_module_name(tmp_path):
+    out = generate_sources(C_DIR, tmp_path)
+    assert {name for name, *_ in out} == set(_current_names().values())
+    for name, path, _, _ in out:
+        text = path.read_text()
+        assert "MODULE_NAME" not in text
+        assert f"PyInit_{name}" in text
+
+
+def test_unknown_or_edited_runtime_is_not_loaded():
+    src = (C_DIR / "reduce_runtime.c").read_text()
+    assert load_prebuilt("reduce_runtime", src + "\n/* edited */\n", (), ()) is None
+    assert load_prebuilt("not_a_runtime", src, (), ()) is None
+
+
+@needs_prebuilt
+def test_installed_runtimes_load_for_current_sources():
+    for hint, (f, flags, libs) in PREBUILT.items():
+        mod = load_prebuilt(hint, (C_DIR / f).read_text(), flags, libs)
+        assert mod is not None, hint
+        assert mod.__name__.startswith(PACKAGE + ".rt_" + hint)
+
+
+def _cold_process(tmp_path: Path, flags: str) -> list[str]:
+    """Compile and run a reduction in a fresh process; the cache entries' kinds."""
+    root = tmp_path / "cc"
+    code = (
+        "import numpy as np, aesara, aesara.tensor as at\n"
+        "x = at.dmatrix('x')\n"
+        "f = aesara.function([x], at.sum(at.exp(x), axis=0))\n"
+        "assert np.allclose(f(np.ones((2, 3))), 2 * np.e)\n"
+        "print('OK', [type(t).__name__ for t in f.vm.thunks])\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env["AESARA_FLAGS"] = f"compiledir={root}" + (f",{flags}" if flags else "")
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "ReduceThunk" in proc.stdout
+    kinds = []
+    for manifest in (root / "entries").rglob("MANIFEST.json"):
+        kinds.append(json.loads(manifest.read_text()).get("meta", {}).get("kind"))
+    return kinds
+
+
+@needs_prebuilt
+def test_cold_cache_compiles_only_kernels(tmp_path):
+    kinds = _cold_process(tmp_path, "")
+    assert "reduce_runtime" not in kinds and "runtime" not in kinds, kinds
+
+
+@pytest.mark.skipif(not c_compiler_available(), reason="needs a working C compiler")
+def test_flag_off_builds_runtimes_through_the_cache(tmp_path):
+    kinds = _cold_process(tmp_path, "c_prebuilt_runtimes=False")
+    assert "reduce_runtime" in kinds and "runtime" in kinds, kinds
