@@ -17,6 +17,7 @@ last resort for scalar ops NumPy has no vectorized counterpart for.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -551,9 +552,23 @@ class Elemwise(Op):
         self.openmp = openmp
         self._init_impl()
 
+    _LAZY_IMPL_ATTRS = ("ufunc", "nfunc", "_inplace_input")
+
     def _init_impl(self):
         self.nout = getattr(self.scalar_op, "nout", 1)
         self.nin = getattr(self.scalar_op, "nin", -1)
+        # The array function is built on first use: a Composite's may be costly.
+        self._impl = None
+        for attr in self._LAZY_IMPL_ATTRS:
+            self.__dict__.pop(attr, None)
+        spec = self.nfunc_spec
+        module = spec[0].rpartition(".")[0] if spec else ""
+        # A function of a module not imported yet (scipy.special, 0.15 s) is
+        # looked up on first use (``__getattr__``), not when aesara is imported.
+        if not module or module in sys.modules:
+            self._resolve_impl()
+
+    def _resolve_impl(self) -> None:
         self.ufunc = None
         self.nfunc = None
         if self.nfunc_spec:
@@ -562,12 +577,20 @@ class Elemwise(Op):
                 self.ufunc = fn
             else:
                 self.nfunc = fn
-        # The array function is built on first use: a Composite's may be costly.
-        self._impl = None
         # Single-output in-place op with a ufunc: write into the input via out=.
         self._inplace_input = None
         if self.ufunc is not None and len(self.inplace_pattern) == 1 and self.nout == 1:
             self._inplace_input = self.inplace_pattern.get(0)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes missing from the instance: the lazily
+        # resolved NumPy/SciPy function of ``nfunc_spec``.
+        if name in Elemwise._LAZY_IMPL_ATTRS and "nfunc_spec" in self.__dict__:
+            self._resolve_impl()
+            return self.__dict__[name]
+        raise AttributeError(
+            f"{type(self).__name__!r} object has no attribute {name!r}"
+        )
 
     def __getstate__(self):
         d = self.__dict__.copy()

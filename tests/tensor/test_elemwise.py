@@ -575,3 +575,47 @@ class TestCAReduce:
         assert (
             str(CAReduce(aes.scalar_maximum, axis=0)) == "CAReduce{maximum}{axis=[0]}"
         )
+
+
+def test_import_defers_scipy_special_and_stats():
+    """``import aesara`` leaves SciPy's slow modules for first use (import time)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, numpy as np, aesara, aesara.tensor as at\n"
+        "lazy = [m for m in ('scipy.special', 'scipy.stats') if m in sys.modules]\n"
+        "assert not lazy, lazy\n"
+        "x = at.dvector('x')\n"
+        "f = aesara.function([x], at.erf(x), mode='FAST_COMPILE')\n"
+        "assert 'scipy.special' in sys.modules\n"
+        "import scipy.special\n"
+        "assert np.allclose(f(np.array([0.3])), scipy.special.erf(0.3))\n"
+        "assert at.math.erf.ufunc is scipy.special.erf\n"
+        "print('OK')\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+    )
+    assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-2000:]
+
+
+def test_elemwise_of_unimported_module_resolves_lazily_and_pickles():
+    import aesara.scalar.math as asm
+
+    op = Elemwise(asm.erf)
+    op.__dict__.pop("ufunc", None)  # as if scipy.special were not imported yet
+    clone = pickle.loads(pickle.dumps(op))
+    import scipy.special
+
+    assert op.ufunc is scipy.special.erf
+    assert clone.ufunc is scipy.special.erf
+    with pytest.raises(AttributeError, match="no attribute 'not_there'"):
+        op.not_there  # noqa: B018

@@ -7,10 +7,11 @@ rate). Distributions NumPy's ``Generator`` lacks draw through SciPy
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
 from typing import Any
 
 import numpy as np
-import scipy.stats as stats
 
 from aesara.graph.basic import Variable
 from aesara.tensor.random.op import RandomVariable, default_supp_shape_from_params
@@ -60,6 +61,26 @@ __all__ = [
     "t",
     "student_t",
 ]
+
+
+class _LazyModule:
+    """A module imported on first attribute access.
+
+    ``scipy.stats`` takes about 0.4 s to import and only the SciPy-backed
+    samplers need it, so ``import aesara`` does not pay for it.
+    """
+
+    def __init__(self, name: str):
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+
+stats = _LazyModule("scipy.stats")
 
 
 def _at():
