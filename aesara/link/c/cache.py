@@ -45,7 +45,6 @@ import stat
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -470,7 +469,7 @@ class CompileCache:
         return value if value >= 0 else None
 
     def _write_ledger(self, total: int) -> None:
-        part = self.root / f"{_LEDGER}.{uuid.uuid4().hex}.part"
+        part = self.root / f"{_LEDGER}.{os.urandom(16).hex()}.part"
         try:
             part.write_text(str(max(0, int(total))))
             os.replace(part, self.root / _LEDGER)
@@ -531,7 +530,7 @@ class CompileCache:
 
     def _remove_entry_dir(self, path: Path) -> bool:
         # Rename first so that nobody sees a half-deleted entry.
-        grave = self.root / "tmp" / f"dead-{uuid.uuid4().hex}"
+        grave = self.root / "tmp" / f"dead-{os.urandom(16).hex()}"
         try:
             os.rename(path, grave)
         except OSError:

@@ -29,7 +29,6 @@ import pkgutil
 import threading
 import warnings
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +38,7 @@ __all__ = [
     "c_translator",
     "plan_for",
     "register_c_translation",
+    "run_in_threads",
 ]
 
 
@@ -171,6 +171,48 @@ def _build_one(plan: CPlan) -> Any:
     return artifact
 
 
+def run_in_threads(
+    fn: Callable[[Any], Any], items: Iterable[Any], max_workers: int = 8
+) -> list[Any]:
+    """``[fn(x) for x in items]``, computed by up to ``max_workers`` threads.
+
+    The calling thread is one of them (one item needs no thread at all).
+    Plain threads rather than ``concurrent.futures``, whose import alone
+    costs more than loading a cached function's kernels. The first exception
+    raised by ``fn`` is raised again once every item has been tried.
+    """
+    items = list(items)
+    results: list[Any] = [None] * len(items)
+    errors: list[BaseException] = []
+    pending = iter(enumerate(items))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                nxt = next(pending, None)
+            if nxt is None:
+                return
+            i, x = nxt
+            try:
+                results[i] = fn(x)
+            except BaseException as e:  # noqa: BLE001 - re-raised below
+                errors.append(e)
+
+    helpers = [
+        threading.Thread(target=work, name="aesara-build", daemon=True)
+        for _ in range(min(max_workers, len(items)) - 1)
+    ]
+    for t in helpers:
+        t.start()
+    work()
+    for t in helpers:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
 def build_plans(plans: Iterable[CPlan]) -> dict[Hashable, Any]:
     """Run the builds of ``plans`` (in parallel threads); return key -> artifact.
 
@@ -181,12 +223,9 @@ def build_plans(plans: Iterable[CPlan]) -> dict[Hashable, Any]:
         unique.setdefault(p.key, p)
     with _build_lock:
         todo = [p for k, p in unique.items() if k not in _artifacts]
-    if len(todo) == 1:
-        _build_one(todo[0])
-    elif todo:
+    if todo:
         # Builds mostly wait on compiler subprocesses, so threads overlap them.
-        with ThreadPoolExecutor(max_workers=min(8, len(todo))) as pool:
-            list(pool.map(_build_one, todo))
+        run_in_threads(_build_one, todo, max_workers=8)
     with _build_lock:
         out = {}
         for k in unique:

@@ -25,18 +25,17 @@ def _compile_with_runtime(source: str, name_hint: str):
     On a cold cache both are compiler runs; overlapping them halves the
     wait. A failure of either raises here.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from aesara.link.c import reduce_runtime
     from aesara.link.c.compiler import compile_shared_library
     from aesara.link.c.reduce_runtime import get_reduce_runtime
+    from aesara.link.c.registry import run_in_threads
+
+    def kernel():
+        return compile_shared_library(source, name_hint, extra_flags=("-fopenmp",))
 
     if reduce_runtime._module is not None:  # loaded: nothing to overlap
-        return compile_shared_library(source, name_hint, extra_flags=("-fopenmp",))
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        runtime = pool.submit(get_reduce_runtime)
-        lib = compile_shared_library(source, name_hint, extra_flags=("-fopenmp",))
-        runtime.result()
+        return kernel()
+    lib, _ = run_in_threads(lambda job: job(), [kernel, get_reduce_runtime], 2)
     return lib
 
 
