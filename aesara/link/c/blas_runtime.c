@@ -4,7 +4,9 @@
  * compile cache). The BLAS routines are the ones SciPy ships: their
  * addresses come from the PyCapsules of ``scipy.linalg.cython_blas`` and are
  * handed to ``set_routine`` before any thunk runs, so no system BLAS (and no
- * BLAS header or library at build time) is needed.
+ * BLAS header or library at build time) is needed. The exception is a plain
+ * Dot of a matrix (no alpha/beta): it is NumPy's own product, on the BLAS
+ * NumPy ships, which shares its threads with the user's NumPy code.
  *
  * BLAS is column-major. A matrix whose memory is row-major is passed as its
  * transpose with the opposite ``trans`` flag, and a row-major result C is
@@ -646,14 +648,17 @@ bt_run(BlasThunk *self)
         if (ny == 2) dims[nd++] = PyArray_DIM(y, 1);
         out = out_buffer(self, nd, dims);
         if (!out) return -1;
-        if (nx == 1 && ny == 1)
+        if (nx == 1 && ny == 1) {
             rc = core_vdot(t, x, y, PyArray_BYTES(out));
-        else if (ny == 1)
-            rc = core_gemv(t, &alpha, x, 0, y, &beta, out);
-        else if (nx == 1)  /* x @ Y = Y^T @ x */
-            rc = core_gemv(t, &alpha, y, 1, x, &beta, out);
-        else
-            rc = core_gemm(t, &alpha, x, 0, y, 0, &beta, out);
+        } else {
+            /* NumPy's own product, on NumPy's BLAS: the thread pool that the
+             * user's NumPy code already runs (two OpenBLAS pools spinning on
+             * the same cores slow each other down), and its column-major
+             * gemv is faster than the one SciPy ships. */
+            PyObject *r = PyArray_MatrixProduct2((PyObject *)x, (PyObject *)y, out);
+            rc = r ? 0 : -1;
+            Py_XDECREF(r);
+        }
         break;
     }
     case K_DOT22:

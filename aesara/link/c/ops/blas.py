@@ -4,7 +4,8 @@
 :class:`~aesara.tensor.blas.Dot22`, :class:`~aesara.tensor.blas.Dot22Scalar`,
 :class:`~aesara.tensor.blas.Gemm`, :class:`~aesara.tensor.blas.Gemv` and
 :class:`~aesara.tensor.blas.Ger` run as ``BlasThunk`` objects of
-:mod:`aesara.link.c.blas_runtime`, which call SciPy's BLAS from C. Nodes whose
+:mod:`aesara.link.c.blas_runtime`, which call SciPy's BLAS from C (a ``Dot``
+involving a matrix calls NumPy's product, on NumPy's BLAS). Nodes whose
 operands do not all share one float32/float64/complex64/complex128 dtype
 keep their Python ``perform``.
 """
