@@ -1003,13 +1003,14 @@ _ACC_UPCAST = {
 }
 
 
-def _split_fused_reduction(scalar_op: Any) -> tuple[np.ufunc, Callable] | None:
-    """Split a Composite ``op(acc, f(x1, ..., xk))`` into ``(op's ufunc, array f)``.
+def fused_reduction_structure(scalar_op: Any) -> tuple[Any, list, Any] | None:
+    """``(op, [x1, ..., xk], f)`` of a Composite ``op(acc, f(x1, ..., xk))``.
 
-    Returns ``None`` for any other scalar op (reduction fusion builds this
-    form; see :func:`aesara.tensor.rewriting.fusion.local_careduce_fusion`).
-    The returned ``f`` takes the ``k`` arrays and applies the scalar graph
-    to them element-wise.
+    ``op`` is the binary scalar op combining accumulators (it has a NumPy
+    ufunc), the ``xi`` are the Composite's element inputs and ``f`` the inner
+    variable they give (which does not use ``acc``). Returns ``None`` for any
+    other scalar op (reduction fusion builds this form; see
+    :func:`aesara.tensor.rewriting.fusion.local_careduce_fusion`).
     """
     composite_cls = getattr(aes, "Composite", None)
     if composite_cls is None or not isinstance(scalar_op, composite_cls):
@@ -1022,19 +1023,31 @@ def _split_fused_reduction(scalar_op: Any) -> tuple[np.ufunc, Callable] | None:
     if node is None or len(node.inputs) != 2 or node.inputs[0] is not acc:
         return None
     spec = getattr(node.op, "nfunc_spec", None)
-    fn = _resolve_nfunc(spec[0]) if spec else None
-    if not isinstance(fn, np.ufunc):
+    if not isinstance(_resolve_nfunc(spec[0]) if spec else None, np.ufunc):
         return None
     elem = node.inputs[1]
     from aesara.graph.basic import graph_inputs
 
     if acc in set(graph_inputs([elem])):
         return None
+    return node.op, xs, elem
+
+
+def _split_fused_reduction(scalar_op: Any) -> tuple[np.ufunc, Callable] | None:
+    """``(op's ufunc, array f)`` of a Composite ``op(acc, f(x1, ..., xk))``, else ``None``.
+
+    The returned ``f`` takes the ``k`` arrays and applies the scalar graph
+    to them element-wise (see :func:`fused_reduction_structure`).
+    """
+    parts = fused_reduction_structure(scalar_op)
+    if parts is None:
+        return None
+    binop, xs, elem = parts
+    ufunc = _resolve_nfunc(binop.nfunc_spec[0])
     if elem in xs:
         pos = xs.index(elem)
-        return fn, lambda *arrays: np.asarray(arrays[pos])
-    pre = _composite_function(composite_cls(xs, [elem]))
-    return fn, pre
+        return ufunc, lambda *arrays: np.asarray(arrays[pos])
+    return ufunc, _composite_function(aes.Composite(xs, [elem]))
 
 
 class CAReduce(Op):

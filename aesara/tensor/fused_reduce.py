@@ -29,6 +29,7 @@ from aesara.tensor.elemwise import (
     _split_fused_reduction,
     _tensor_type,
     broadcast_shape_graph,
+    fused_reduction_structure,
 )
 
 __all__ = ["FusedCAReduce", "fused_reduction_parts"]
@@ -40,12 +41,10 @@ def fused_reduction_parts(scalar_op: Any) -> tuple[Any, Any] | None:
     ``op`` is the binary scalar op combining accumulators; ``f`` a Composite
     of the ``k`` element inputs (``acc`` excluded).
     """
-    if _split_fused_reduction(scalar_op) is None:
+    parts = fused_reduction_structure(scalar_op)
+    if parts is None:
         return None
-    (out,) = scalar_op.outputs
-    acc, *xs = scalar_op.inputs
-    binop = out.owner.op
-    elem = out.owner.inputs[1]
+    binop, xs, elem = parts
     if elem in xs:
         # A Composite's outputs must be computed: route the input through
         # an identity.

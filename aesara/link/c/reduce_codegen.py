@@ -103,27 +103,17 @@ def reduction_parts(scalar_op: Any) -> tuple[Any, str] | None:
     of the form ``op(acc, f(x1, ..., xk))`` with such an ``op`` whose ``f``
     does not use ``acc``. Returns ``None`` for anything else.
     """
-    from aesara.graph.basic import graph_inputs
-    from aesara.scalar.basic import Composite
+    from aesara.tensor.elemwise import fused_reduction_structure
 
     kind = _binop_kind(scalar_op)
     if kind is not None:
         return scalar_op, kind
-    if not isinstance(scalar_op, Composite) or scalar_op.nin < 2:
+    parts = fused_reduction_structure(scalar_op)
+    if parts is None:
         return None
-    if scalar_op.nout != 1:
-        return None
-    out = scalar_op.outputs[0]
-    node = out.owner
-    acc = scalar_op.inputs[0]
-    if node is None or len(node.inputs) != 2 or node.inputs[0] is not acc:
-        return None
-    kind = _binop_kind(node.op)
-    if kind is None:
-        return None
-    if acc in set(graph_inputs([node.inputs[1]])):
-        return None
-    return node.op, kind
+    binop = parts[0]
+    kind = _binop_kind(binop)
+    return None if kind is None else (binop, kind)
 
 
 def _identity(kind: str, dtype: str) -> str:

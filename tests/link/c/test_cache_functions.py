@@ -72,23 +72,33 @@ GRAPHS = textwrap.dedent(
 )
 
 
-def _env(root: Path, flags: str = "", **extra: str) -> dict[str, str]:
+def _env(
+    root: Path, flags: str = "", prebuilt: bool = False, **extra: str
+) -> dict[str, str]:
     env = dict(os.environ, **extra)
     env["PYTHONPATH"] = str(REPO)
-    # The runtimes go through the cache too (not the ones built at install),
-    # so that these tests exercise its concurrency with the biggest builds.
-    base = f"compiledir={root},c_prebuilt_runtimes=False"
+    # By default the runtimes go through the cache too (not the ones built
+    # at install), so that these tests exercise it with the biggest builds.
+    base = f"compiledir={root},c_prebuilt_runtimes={prebuilt}"
     env["AESARA_FLAGS"] = base + (f",{flags}" if flags else "")
     return env
 
 
 def run_child(
-    code: str, root: Path, flags: str = "", timeout: float = 240, **env: str
+    code: str,
+    root: Path,
+    flags: str = "",
+    timeout: float = 240,
+    prebuilt: bool = False,
+    **env: str,
 ) -> subprocess.CompletedProcess:
-    """Run ``GRAPHS + code`` in a fresh interpreter using the cache at ``root``."""
+    """Run ``GRAPHS + code`` in a fresh interpreter using the cache at ``root``.
+
+    ``prebuilt`` lets the child load the runtimes compiled at install time.
+    """
     return subprocess.run(
         [sys.executable, "-c", GRAPHS + textwrap.dedent(code)],
-        env=_env(root, flags, **env),
+        env=_env(root, flags, prebuilt, **env),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +14,11 @@ from aesara.link.c.prebuilt import (
     generate_sources,
     load_prebuilt,
     prebuilt_name,
+)
+from tests.link.c.test_cache_functions import (
+    assert_ok,
+    run_child,
+    verified_entries,
 )
 
 REPO = Path(__file__).resolve().parents[3]
@@ -79,40 +80,31 @@ def test_installed_runtimes_load_for_current_sources():
         assert mod.__name__.startswith(PACKAGE + ".rt_" + hint)
 
 
-def _cold_process(tmp_path: Path, flags: str) -> list[str]:
+def _cold_process(tmp_path: Path, prebuilt: bool) -> list[str]:
     """Compile and run a reduction in a fresh process; the cache entries' kinds."""
     root = tmp_path / "cc"
-    code = (
-        "import numpy as np, aesara, aesara.tensor as at\n"
-        "x = at.dmatrix('x')\n"
-        "f = aesara.function([x], at.sum(at.exp(x), axis=0))\n"
-        "assert np.allclose(f(np.ones((2, 3))), 2 * np.e)\n"
-        "print('OK', [type(t).__name__ for t in f.vm.thunks])\n"
+    proc = run_child(
+        """
+        x = at.dmatrix('x')
+        f = aesara.function([x], at.sum(at.exp(x), axis=0))
+        assert np.allclose(f(np.ones((2, 3))), 2 * np.e)
+        print('OK', [type(t).__name__ for t in f.vm.thunks])
+        """,
+        root,
+        prebuilt=prebuilt,
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    env["AESARA_FLAGS"] = f"compiledir={root}" + (f",{flags}" if flags else "")
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert_ok(proc)
     assert "ReduceThunk" in proc.stdout
-    kinds = []
-    for manifest in (root / "entries").rglob("MANIFEST.json"):
-        kinds.append(json.loads(manifest.read_text()).get("meta", {}).get("kind"))
-    return kinds
+    return [e.meta.get("kind") for e in verified_entries(root)]
 
 
 @needs_prebuilt
 def test_cold_cache_compiles_only_kernels(tmp_path):
-    kinds = _cold_process(tmp_path, "")
+    kinds = _cold_process(tmp_path, prebuilt=True)
     assert "reduce_runtime" not in kinds and "runtime" not in kinds, kinds
 
 
 @pytest.mark.skipif(not c_compiler_available(), reason="needs a working C compiler")
 def test_flag_off_builds_runtimes_through_the_cache(tmp_path):
-    kinds = _cold_process(tmp_path, "c_prebuilt_runtimes=False")
+    kinds = _cold_process(tmp_path, prebuilt=False)
     assert "reduce_runtime" in kinds and "runtime" in kinds, kinds
