@@ -544,6 +544,13 @@ class Elemwise(Op):
                 "Elemwise: inplace_pattern must be a dict {output_index: input_index}, "
                 f"got {inplace_pattern!r}"
             )
+        targets = list(inplace_pattern.values())
+        if len(set(targets)) != len(targets):
+            # Two outputs in one buffer: one would overwrite the other.
+            raise ValueError(
+                "Elemwise: inplace_pattern writes several outputs into the same "
+                f"input: {inplace_pattern!r}"
+            )
         self.scalar_op = scalar_op
         self.inplace_pattern = dict(inplace_pattern)
         self.destroy_map = {o: [i] for o, i in self.inplace_pattern.items()}
@@ -569,18 +576,22 @@ class Elemwise(Op):
             self._resolve_impl()
 
     def _resolve_impl(self) -> None:
-        self.ufunc = None
-        self.nfunc = None
+        # Computed into locals and assigned once each: another thread may read
+        # these attributes meanwhile, and must never see a transient None.
+        ufunc = nfunc = None
         if self.nfunc_spec:
             fn = _resolve_nfunc(self.nfunc_spec[0])
             if isinstance(fn, np.ufunc):
-                self.ufunc = fn
+                ufunc = fn
             else:
-                self.nfunc = fn
+                nfunc = fn
         # Single-output in-place op with a ufunc: write into the input via out=.
-        self._inplace_input = None
-        if self.ufunc is not None and len(self.inplace_pattern) == 1 and self.nout == 1:
-            self._inplace_input = self.inplace_pattern.get(0)
+        inplace_input = None
+        if ufunc is not None and len(self.inplace_pattern) == 1 and self.nout == 1:
+            inplace_input = self.inplace_pattern.get(0)
+        self._inplace_input = inplace_input
+        self.nfunc = nfunc
+        self.ufunc = ufunc
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for attributes missing from the instance: the lazily

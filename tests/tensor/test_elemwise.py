@@ -254,6 +254,10 @@ class TestElemwiseBuild:
         m = matrix("m")
         with pytest.raises(TypeError, match="is broadcast along axis 0"):
             Elemwise(aes.add, {0: 0})(r, m)
+        a, b = aes.float64(), aes.float64()
+        two_outputs = aes.Composite([a, b], [a + b, a * b])
+        with pytest.raises(ValueError, match="several outputs into the same input"):
+            Elemwise(two_outputs, {0: 1, 1: 1})
 
 
 class TestElemwisePerform:

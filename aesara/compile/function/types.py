@@ -4,6 +4,7 @@ graph; :class:`Function` is the callable it produces."""
 from __future__ import annotations
 
 import copy as copy_module
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Sequence
@@ -376,13 +377,26 @@ class Function:
         self._finder = self._build_finder()
         self.container = _ContainerMap(self)
         self.value = _ValueMap(self)
+        # Concurrent calls (see ``_call_contended``): the first caller runs on
+        # this function's own storage; a caller arriving while it is busy
+        # runs on an idle worker (a second linking of the same graph).
+        self._busy = threading.Lock()
+        self._workers: list[Function] = []
+        self._worker_lock = threading.Lock()
+        self._state_locks = _state_locks_of(
+            [self.input_storage[in_idx] for _, in_idx in sorted(update_mapping.items())]
+        )
         # The C call path, when the VM offers one (the C VM linker's does).
+        self._c_fast_call = None
         self._fast_call = None
         make_fast = getattr(self.vm, "make_fast_call", None)
         if make_fast is not None and not self.profile:
-            self._fast_call = make_fast(self)
-        if self._fast_call is not None:
-            self._fast_call.trust_input = self._trust_input
+            self._c_fast_call = make_fast(self)
+        if self._c_fast_call is not None:
+            self._c_fast_call.trust_input = self._trust_input
+            self._fast_call = self._c_fast_call
+            if self._state_locks:
+                self._fast_call = _StateLockedCall(self._c_fast_call, self._state_locks)
             _install_call_descriptor()
 
     @property
@@ -393,9 +407,11 @@ class Function:
     @trust_input.setter
     def trust_input(self, value: bool) -> None:
         self._trust_input = bool(value)
-        fast = self.__dict__.get("_fast_call")
+        fast = self.__dict__.get("_c_fast_call")
         if fast is not None:
             fast.trust_input = self._trust_input
+        # Idle workers were made with the old setting.
+        self.__dict__.get("_workers", []).clear()
 
     def _build_finder(self) -> dict:
         finder: dict = {}
@@ -423,6 +439,24 @@ class Function:
         Keyword arguments bind inputs by name; ``output_subset`` (a list of
         output indices) restricts which outputs are returned.
         """
+        fast = self._fast_call
+        if fast is not None:
+            return fast(*args, **kwargs)
+        if self._state_locks:
+            with _StateLocks(self._state_locks):
+                return self._py_call_free(args, kwargs)
+        return self._py_call_free(args, kwargs)
+
+    def _py_call_free(self, args: tuple, kwargs: dict):
+        # ``acquire(False)`` is atomic: exactly one caller owns the storage.
+        if not self._busy.acquire(False):
+            return self._call_contended(args, kwargs)
+        try:
+            return self._py_call_owned(args, kwargs)
+        finally:
+            self._busy.release()
+
+    def _py_call_owned(self, args: tuple, kwargs: dict):
         if kwargs or len(args) != self._n_explicit:
             return self._call_general(args, kwargs)
         if self._trust_input:
@@ -443,6 +477,48 @@ class Function:
     # Replaced by a C descriptor (see ``_install_call_descriptor``) once the
     # C runtime is loaded; it dispatches to ``_fast_call`` or ``_py_call``.
     __call__ = _py_call
+
+    # -- concurrent calls ----------------------------------------------------------
+
+    # Idle workers kept per function; more concurrent callers still get one
+    # each, the extra ones are dropped when their call ends.
+    _MAX_IDLE_WORKERS = 16
+
+    def _call_contended(self, args: tuple, kwargs: dict | None):
+        """Run one call on a worker while another call owns this function.
+
+        A worker is this function's graph linked a second time: the same ops
+        and compiled kernels, its own storage for inputs, intermediates and
+        outputs. It shares the containers that hold state (shared variables,
+        inputs with an update), so it reads and updates the same values.
+        """
+        workers = self._workers
+        try:
+            worker = workers.pop()  # list.pop is atomic under the GIL
+        except IndexError:
+            worker = self._make_worker()
+        try:
+            return worker(*args, **(kwargs or {}))
+        finally:
+            if len(workers) < self._MAX_IDLE_WORKERS:
+                workers.append(worker)
+
+    def _make_worker(self) -> Function:
+        storage = []
+        for spec, c in zip(self.maker.inputs, self.input_storage):
+            if spec.implicit or spec.update is not None:
+                storage.append(c)
+            else:
+                # Same value (defaults), a cell of its own.
+                copy = copy_module.copy(c)
+                copy.storage = [c.storage[0]]
+                storage.append(copy)
+        # Linking records per-link state on the linker: one at a time.
+        with self._worker_lock:
+            worker = self.maker.create(storage)
+        worker.trust_input = self.trust_input
+        worker.name = self.name
+        return worker
 
     def _bad_input(self, e: Exception, pos: int):
         """Re-raise a filter error with the input's name and position."""
@@ -586,6 +662,8 @@ class Function:
         pos = self._pos_of_container(c)
         if pos is not None and pos in self._refeed_values:
             self._refeed_values[pos] = c.storage[0]
+        # Idle workers hold the old defaults.
+        self._workers.clear()
 
     def _pos_of_container(self, c: Container) -> int | None:
         for pos, k in enumerate(self._explicit):
@@ -744,6 +822,61 @@ class Function:
 
     def __str__(self):
         return f"Function({self.name or ''})"
+
+
+# Calls that update state (shared variables, inputs with an update) hold the
+# locks of the containers they update for the whole call: two such calls on
+# the same state never interleave, so no update is lost and a call's updates
+# land together. Containers map onto a fixed set of re-entrant locks
+# (striping: no per-container object, no leak); a call takes its stripes in
+# index order, so two calls can never wait on each other in a cycle.
+_N_STATE_STRIPES = 64
+_STATE_STRIPES = [threading.RLock() for _ in range(_N_STATE_STRIPES)]
+
+
+def _state_locks_of(containers: Sequence[Container]) -> tuple:
+    """The ordered stripe locks guarding ``containers``' values."""
+    idx = sorted({(id(c.storage) >> 4) % _N_STATE_STRIPES for c in containers})
+    return tuple(_STATE_STRIPES[i] for i in idx)
+
+
+class _StateLocks:
+    """Context manager holding the given stripe locks (in their order)."""
+
+    __slots__ = ("locks",)
+
+    def __init__(self, locks: tuple):
+        self.locks = locks
+
+    def __enter__(self):
+        for lock in self.locks:
+            lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        for lock in reversed(self.locks):
+            lock.release()
+        return False
+
+
+class _StateLockedCall:
+    """The C call path of a function with updates, under its state locks."""
+
+    __slots__ = ("call", "locks")
+
+    def __init__(self, call, locks: tuple):
+        self.call = call
+        self.locks = locks
+
+    def __call__(self, *args, **kwargs):
+        locks = self.locks
+        for lock in locks:
+            lock.acquire()
+        try:
+            return self.call(*args, **kwargs)
+        finally:
+            for lock in reversed(locks):
+                lock.release()
 
 
 def _install_call_descriptor() -> None:

@@ -14,9 +14,19 @@ byte strides, operand-major (``strides[k * nd + d]``), 0 along broadcast
 dimensions. The kernel returns 0. The caller may split the space (e.g.
 across threads) and call the kernel on each part.
 
-Inside, the innermost dimension runs through one loop over typed
-``restrict`` pointers that the compiler vectorises (math functions get
-glibc's SIMD versions through ``__attribute__((simd))`` declarations).
+Inside, the innermost dimension runs through one loop over typed pointers
+that the compiler vectorises (math functions get glibc's SIMD versions
+through ``__attribute__((simd))`` declarations).
+
+In-place outputs: an output may share its memory with an input (the op's
+``inplace_pattern``, and inputs the runtime found to be the same array).
+Each iteration loads every input before it stores any output, and the
+pointers are deliberately not ``restrict``: with ``restrict`` the compiler
+may move a load after a store to the same address, so a later output of a
+fused kernel would read an earlier output instead of the input. ``ivdep``
+tells the vectoriser what the missing ``restrict`` would have: iterations
+never depend on one another (element ``i`` only touches index ``i``), so
+the loop vectorises as before and stays correct under exact aliasing.
 Operands that are not contiguous along it are gathered into, or scattered
 from, small stack buffers, so every case runs the vectorised loop.
 """
@@ -134,14 +144,15 @@ def elemwise_kernel(
     nop = nin + nout
 
     core_params = ", ".join(
-        [f"const {types[k]} *restrict x{k}" for k in range(nin)]
-        + [f"{types[nin + k]} *restrict y{k}" for k in range(nout)]
+        [f"const {types[k]} *x{k}" for k in range(nin)]
+        + [f"{types[nin + k]} *y{k}" for k in range(nout)]
     )
     loads = [f"const {types[k]} i{k} = x{k}[i];" for k in range(nin)]
     stores = [f"y{k}[i] = {outs[k]};" for k in range(nout)]
     core = "\n".join(
         [
             f"static inline void ae_core(ae_intp n, {core_params}) {{",
+            "#pragma GCC ivdep",
             "    for (ae_intp i = 0; i < n; i++) {",
             *("        " + s for s in loads + body + stores),
             "    }",

@@ -180,6 +180,7 @@ def make_fast_call(function, vm: Callable) -> Callable | None:
         function._collect_no_subset,
         function._call_general,
         function._bad_input,
+        function._call_contended,
     )
     return fast
 

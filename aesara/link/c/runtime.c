@@ -729,11 +729,13 @@ typedef struct {
     PyObject *collect;
     PyObject *general;   /* general(args, kwargs) */
     PyObject *bad_input; /* bad_input(exc, pos): raises */
+    PyObject *contended; /* contended(args, kwargs): a call while busy */
     int *typenum;
     int *ndim;
     char *scalar_kind;   /* FC_* per input */
     char *fast_ok;       /* ndarray fast path allowed */
     int trust_input;
+    int busy;            /* a call owns the cells (read and set under the GIL) */
 } FastCall;
 
 static PyTypeObject FastCallType;
@@ -763,6 +765,7 @@ fc_traverse(FastCall *self, visitproc visit, void *arg)
     Py_VISIT(self->collect);
     Py_VISIT(self->general);
     Py_VISIT(self->bad_input);
+    Py_VISIT(self->contended);
     return 0;
 }
 
@@ -777,20 +780,21 @@ fc_clear(FastCall *self)
     Py_CLEAR(self->collect);
     Py_CLEAR(self->general);
     Py_CLEAR(self->bad_input);
+    Py_CLEAR(self->contended);
     return 0;
 }
 
 /* FastCall(cells, filters, typenums, ndims, shapes, fast_ok, scalar_kinds,
- *          vm, out_cell, collect, general, bad_input) */
+ *          vm, out_cell, collect, general, bad_input, contended) */
 static int
 fc_init(FastCall *self, PyObject *args, PyObject *kwds)
 {
     PyObject *cells, *filters, *typenums, *ndims, *shapes, *fast_ok, *kinds;
-    PyObject *vm, *out_cell, *collect, *general, *bad_input;
-    if (!PyArg_ParseTuple(args, "O!O!OOO!OOOOOOO", &PyTuple_Type, &cells,
+    PyObject *vm, *out_cell, *collect, *general, *bad_input, *contended;
+    if (!PyArg_ParseTuple(args, "O!O!OOO!OOOOOOOO", &PyTuple_Type, &cells,
                           &PyTuple_Type, &filters, &typenums, &ndims, &PyTuple_Type,
                           &shapes, &fast_ok, &kinds, &vm, &out_cell, &collect, &general,
-                          &bad_input))
+                          &bad_input, &contended))
         return -1;
     Py_ssize_t n = PyTuple_GET_SIZE(cells);
     if (PyTuple_GET_SIZE(filters) != n || PyTuple_GET_SIZE(shapes) != n) {
@@ -827,7 +831,7 @@ fc_init(FastCall *self, PyObject *args, PyObject *kwds)
     self->n = n;
 #define FC_SET(f) Py_INCREF(f); self->f = f
     FC_SET(cells); FC_SET(filters); FC_SET(shapes); FC_SET(vm); FC_SET(out_cell);
-    FC_SET(collect); FC_SET(general); FC_SET(bad_input);
+    FC_SET(collect); FC_SET(general); FC_SET(bad_input); FC_SET(contended);
 #undef FC_SET
     return 0;
 }
@@ -852,7 +856,7 @@ shape_matches(PyArrayObject *a, PyObject *static_shape)
 }
 
 static PyObject *
-fc_call(FastCall *self, PyObject *args, PyObject *kwds)
+fc_call_owned(FastCall *self, PyObject *args, PyObject *kwds)
 {
     Py_ssize_t n = self->n;
     if ((kwds && PyDict_GET_SIZE(kwds)) || PyTuple_GET_SIZE(args) != n) {
@@ -931,9 +935,28 @@ fc_call(FastCall *self, PyObject *args, PyObject *kwds)
     return PyObject_CallNoArgs(self->collect);
 }
 
+/* One call owns the cells at a time. The flag is tested and set with the GIL
+ * held and no Python code in between, so exactly one caller wins; a caller
+ * arriving while a call runs (another thread while this one released the GIL
+ * in a kernel, or a re-entrant call) goes to ``contended``, which runs it on
+ * storage of its own. */
+static PyObject *
+fc_call(FastCall *self, PyObject *args, PyObject *kwds)
+{
+    if (self->busy)
+        return PyObject_CallFunctionObjArgs(self->contended, args,
+                                            kwds ? kwds : Py_None, NULL);
+    self->busy = 1;
+    PyObject *r = fc_call_owned(self, args, kwds);
+    self->busy = 0;
+    return r;
+}
+
 static PyMemberDef fc_members[] = {
     {"trust_input", T_INT, offsetof(FastCall, trust_input), 0,
      "Store the arguments without checking them."},
+    {"busy", T_INT, offsetof(FastCall, busy), READONLY,
+     "1 while a call owns the input and output cells."},
     {NULL},
 };
 

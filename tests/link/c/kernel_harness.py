@@ -29,11 +29,19 @@ def load_kernel(scalar_op, in_dtypes, out_dtypes, cache=None):
     return kernel, fn
 
 
-def run_kernel(fn, inputs, out_dtypes):
-    """Call a kernel on NumPy arrays, as the runtime would."""
+def run_kernel(fn, inputs, out_dtypes, inplace=None):
+    """Call a kernel on NumPy arrays, as the runtime would.
+
+    ``inplace`` maps an output to the input whose array it is written into
+    (the input must have the output's shape and dtype; it is overwritten).
+    """
     shape = np.broadcast_shapes(*(np.shape(x) for x in inputs))
     nd = len(shape)
-    outs = [np.empty(shape, dtype=dt) for dt in out_dtypes]
+    inplace = inplace or {}
+    outs = [
+        inputs[inplace[j]] if j in inplace else np.empty(shape, dtype=dt)
+        for j, dt in enumerate(out_dtypes)
+    ]
     operands = list(inputs) + outs
     strides = []
     for arr in operands:

@@ -167,6 +167,63 @@ def test_multi_output_composite_and_constants(cache):
     np.testing.assert_array_equal(b, np.abs(x))
 
 
+def _cast_then_reuse_input():
+    """Outputs: an int switch, its float cast, and ``1 / cast + a``.
+
+    The last output reads input ``a`` after the cast output was computed:
+    with the cast written over ``a`` (in place), the kernel must still read
+    ``a``'s old value. Found as a wrong gradient in issue 21.
+    """
+    return composite_of(
+        lambda a, n, m: [
+            aes.switch(aes.eq(m, 1), n, m),
+            aes.cast(aes.switch(aes.eq(m, 1), n, m), "float64"),
+            aes.reciprocal(aes.cast(aes.switch(aes.eq(m, 1), n, m), "float64")) + a,
+        ],
+        ["float64", "int64", "int64"],
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern", [{}, {1: 0}, {0: 1}, {0: 2}, {0: 1, 1: 0}, {0: 2, 1: 0}, {2: 0}]
+)
+@pytest.mark.parametrize("layout", ["0-d", "contiguous", "transposed", "strided"])
+def test_output_written_over_an_input_a_later_output_reads(cache, pattern, layout):
+    op, out_dtypes = _cast_then_reuse_input()
+    _, fn = load_kernel(op, ["float64", "int64", "int64"], out_dtypes, cache)
+    rng = np.random.default_rng(1)
+    shape = {"0-d": (), "contiguous": (1000,), "transposed": (9, 70)}.get(
+        layout, (40, 60)
+    )
+    a = rng.normal(size=shape)
+    n = rng.integers(1, 9, size=shape)
+    m = rng.integers(1, 4, size=shape)
+    sw = np.where(m == 1, n, m)
+    want = [sw, sw.astype("float64"), 1.0 / sw + a]
+
+    def laid_out(x):
+        # A fresh array (the kernel overwrites in-place inputs) in ``layout``.
+        if layout == "transposed":
+            return np.asfortranarray(x)
+        if layout == "strided":
+            return np.repeat(x, 2, axis=1)[:, ::2]
+        return x.copy()
+
+    args = [laid_out(x) for x in (a, n, m)]
+    got = run_kernel(fn, args, out_dtypes, inplace=pattern)
+    for j, (g, w) in enumerate(zip(got, want)):
+        np.testing.assert_allclose(g, w, rtol=1e-15, err_msg=f"output {j}")
+
+
+def test_kernel_pointers_are_not_restrict():
+    # ``restrict`` on pointers that alias (an in-place output and its input)
+    # is undefined behaviour: GCC then moved a load after the store.
+    op, out_dtypes = _cast_then_reuse_input()
+    source = elemwise_kernel(op, ["float64", "int64", "int64"], out_dtypes).source
+    assert "restrict" not in source
+    assert "#pragma GCC ivdep" in source
+
+
 def test_untranslatable_op_raises_not_implemented():
     x = aes.float64()
     with pytest.raises(NotImplementedError, match="Erfcx"):
