@@ -64,7 +64,10 @@ class Container:
         "required",
         "implicit",
         "provided",
+        # Compiled functions keep per-container locks in a weak mapping.
+        "__weakref__",
     )
+    _STATE_SLOTS = __slots__[:-1]
 
     def __init__(
         self,
@@ -141,14 +144,14 @@ class Container:
             except Exception:  # keep the raw copy when the type cannot re-check it
                 pass
         r = type(self).__new__(type(self))
-        for slot in self.__slots__:
+        for slot in self._STATE_SLOTS:
             setattr(r, slot, getattr(self, slot))
         r.storage = [data]
         memo[id(self)] = r
         return r
 
     def __getstate__(self):
-        return {slot: getattr(self, slot) for slot in self.__slots__}
+        return {slot: getattr(self, slot) for slot in self._STATE_SLOTS}
 
     def __setstate__(self, state):
         for k, v in state.items():

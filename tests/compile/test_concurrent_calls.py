@@ -235,6 +235,53 @@ def test_updates_of_two_functions_on_one_shared_variable():
 
 
 @pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE"])
+@pytest.mark.parametrize("reader_first", [True, False])
+def test_readers_see_updates_whole(mode, reader_first):
+    """A reader of updated state never sees one call's updates half applied."""
+    n = 100_000
+    a = aesara.shared(np.zeros(n), name="a")
+    b = aesara.shared(np.zeros(n), name="b")
+
+    def make_reader():
+        return aesara.function([], [a - b, a.sum()], mode=MODES[mode])
+
+    if reader_first:  # compiled before anything updates a and b
+        reader = make_reader()
+    step = aesara.function([], [], updates=[(a, a + 1.0), (b, b + 1.0)])
+    if not reader_first:
+        reader = make_reader()
+    torn: list = []
+
+    def work(t):
+        for _ in range(15):
+            if t % 2:
+                step()
+            else:
+                diff, _ = reader()
+                if np.any(diff != 0.0):
+                    torn.append(diff)
+
+    assert run_threads(work) == []
+    assert torn == []
+    np.testing.assert_array_equal(a.get_value(), np.full(n, 60.0))
+
+
+def test_functions_not_touching_updated_state_take_no_lock():
+    w = aesara.shared(np.ones(3), name="weights")
+    other = aesara.shared(np.float64(0.0), name="other")
+    x = at.dvector("x")
+    predict = aesara.function([x], (w * x).sum() + other)
+    assert predict._state_locks == ()
+    assert aesara.function([x], x * 2.0)._state_locks == ()
+    # Something now updates ``other``: the reader compiled earlier locks it.
+    bump = aesara.function([], [], updates=[(other, other + 1.0)])
+    assert len(bump._state_locks) == 1
+    assert predict._state_locks == bump._state_locks
+    # ``w`` stays lock-free for functions that read only it.
+    assert aesara.function([x], (w * x).sum())._state_locks == ()
+
+
+@pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE"])
 def test_stateful_input_accumulates_across_threads(mode):
     """An explicit input with an update keeps one state for every caller."""
     acc = at.dscalar("acc")

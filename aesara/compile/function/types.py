@@ -4,6 +4,7 @@ graph; :class:`Function` is the callable it produces."""
 from __future__ import annotations
 
 import copy as copy_module
+import itertools
 import threading
 import time
 import warnings
@@ -383,21 +384,37 @@ class Function:
         self._busy = threading.Lock()
         self._workers: list[Function] = []
         self._worker_lock = threading.Lock()
-        self._state_locks = _state_locks_of(
-            [self.input_storage[in_idx] for _, in_idx in sorted(update_mapping.items())]
-        )
         # The C call path, when the VM offers one (the C VM linker's does).
         self._c_fast_call = None
-        self._fast_call = None
         make_fast = getattr(self.vm, "make_fast_call", None)
         if make_fast is not None and not self.profile:
             self._c_fast_call = make_fast(self)
         if self._c_fast_call is not None:
             self._c_fast_call.trust_input = self._trust_input
-            self._fast_call = self._c_fast_call
-            if self._state_locks:
-                self._fast_call = _StateLockedCall(self._c_fast_call, self._state_locks)
             _install_call_descriptor()
+        # State: the containers this function updates, and the ones it reads
+        # that are shared with other functions (shared variables, stateful
+        # inputs). Sets ``_state_locks`` and ``_fast_call``.
+        self._state_locks: tuple = ()
+        self._fast_call = self._c_fast_call
+        _register_state_user(
+            self,
+            written=[self.input_storage[i] for _, i in sorted(update_mapping.items())],
+            read=[
+                c
+                for spec, c in zip(specs, self.input_storage)
+                if spec.implicit or spec.update is not None
+            ],
+        )
+
+    def _use_state_locks(self, locks: tuple) -> None:
+        """Hold ``locks`` during every call from now on (see ``_register_state_user``)."""
+        self._state_locks = locks
+        fast = self._c_fast_call
+        if fast is not None and locks:
+            self._fast_call = _StateLockedCall(fast, locks)
+        else:
+            self._fast_call = fast
 
     @property
     def trust_input(self) -> bool:
@@ -825,19 +842,77 @@ class Function:
 
 
 # Calls that update state (shared variables, inputs with an update) hold the
-# locks of the containers they update for the whole call: two such calls on
-# the same state never interleave, so no update is lost and a call's updates
-# land together. Containers map onto a fixed set of re-entrant locks
-# (striping: no per-container object, no leak); a call takes its stripes in
-# index order, so two calls can never wait on each other in a cycle.
-_N_STATE_STRIPES = 64
-_STATE_STRIPES = [threading.RLock() for _ in range(_N_STATE_STRIPES)]
+# locks of the containers they update for the whole call, and so do calls
+# reading a container that some compiled function updates: two calls on the
+# same state never interleave, so no update is lost and a call sees another
+# call's updates entirely or not at all. Functions reading state that nothing
+# updates (a served model's weights) take no lock. Locks are taken in the
+# order the containers were first registered, so two calls can never wait on
+# each other in a cycle (a call made from inside another call, on state the
+# outer one does not hold but registered earlier, is the one exception).
 
 
-def _state_locks_of(containers: Sequence[Container]) -> tuple:
-    """The ordered stripe locks guarding ``containers``' values."""
-    idx = sorted({(id(c.storage) >> 4) % _N_STATE_STRIPES for c in containers})
-    return tuple(_STATE_STRIPES[i] for i in idx)
+class _StateInfo:
+    """Lock and bookkeeping of one state container."""
+
+    __slots__ = ("lock", "seq", "written", "users")
+
+    def __init__(self, seq: int):
+        import weakref
+
+        self.lock = threading.RLock()
+        self.seq = seq
+        self.written = False
+        self.users: weakref.WeakSet = weakref.WeakSet()
+
+
+_STATE_INFO: Any = None  # WeakKeyDictionary Container -> _StateInfo, made lazily
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _register_state_user(fn: Function, written: Sequence, read: Sequence) -> None:
+    """Record which state ``fn`` updates and reads; give it (and others) locks."""
+    global _STATE_INFO
+    if not written and not read:
+        return
+    with _REGISTRY_LOCK:
+        if _STATE_INFO is None:
+            import weakref
+
+            _STATE_INFO = weakref.WeakKeyDictionary()
+
+        def info(c):
+            i = _STATE_INFO.get(c)
+            if i is None:
+                i = _STATE_INFO[c] = _StateInfo(_next_seq())
+            return i
+
+        mine: dict = {}
+        affected = {fn}
+        for c in written:
+            i = info(c)
+            mine[id(i)] = i
+            if not i.written:
+                i.written = True
+                affected.update(i.users)
+        for c in read:
+            i = info(c)
+            mine[id(i)] = i
+        for i in mine.values():
+            i.users.add(fn)
+        fn._state_infos = list(mine.values())
+        for user in affected:
+            held = sorted(
+                (i for i in user._state_infos if i.written), key=lambda i: i.seq
+            )
+            user._use_state_locks(tuple(i.lock for i in held))
+
+
+_seq_counter = itertools.count(1)
+
+
+def _next_seq() -> int:
+    return next(_seq_counter)
 
 
 class _StateLocks:
