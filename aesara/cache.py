@@ -8,6 +8,10 @@ Usage::
     python -m aesara.cache purge    # clear, and remove stale temporary files
 
 ``--dir DIR`` works on another cache directory than ``config.compiledir``.
+
+A cache directory that cannot be used as it is (writable by others, a file
+or a link where a directory belongs, not creatable) is reported on stderr
+with the path and the fix, exit status 2; nothing in it is changed.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import argparse
 import sys
 import time
 
-from aesara.link.c.cache import CompileCache, UnsafeCacheDirectoryError
+from aesara.link.c.cache import CacheDirectoryError, CompileCache
 
 __all__ = ["main"]
 
@@ -30,7 +34,20 @@ def _human(n: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the cache command line; returns the exit status."""
+    """Run the cache command line; returns the exit status.
+
+    Parameters
+    ----------
+    argv
+        The arguments (``sys.argv[1:]`` when omitted).
+
+    Returns
+    -------
+    int
+        0 on success; 2 when the cache directory cannot be used (the
+        reason is printed on stderr); 1 on any other error of the file
+        system, also printed without a traceback.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m aesara.cache", description="aesara's compile cache"
     )
@@ -57,9 +74,15 @@ def main(argv: list[str] | None = None) -> int:
             removed = cache.clear()
             cache.purge()
             print(f"removed {removed} entries and stale files from {cache.root}")
-    except UnsafeCacheDirectoryError as err:
+    except CacheDirectoryError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        # Anything else the file system refuses (a full disk, an I/O error):
+        # one line naming the path, not a traceback.
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"error: {cache.root}: {err.strerror or err}{where}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -28,10 +28,25 @@ How it stays safe:
   total size goes over ``max_bytes``, down to 90% of it. The total is kept
   in a small ledger file (``SIZE``, updated under its own lock), so a build
   costs no walk over the entries; the walk happens only to evict, or to
-  rebuild a ledger that a removal invalidated. An entry is touched each time
-  it is used.
+  rebuild a ledger that is missing (a new cache, or an entry removed whose
+  recorded size was unreadable). An entry is touched each time it is used.
+* Each entry's size is added to the ledger in the same critical section
+  (under the ledger lock) that renames the entry into place, and subtracted
+  in the one that renames it out; a recount therefore never sees an entry
+  whose size is still to be added, and concurrent builders and removers
+  keep it exact.
 * The root is created with owner-only permissions, and a root that other
   users can write to is refused (code loaded from it could be replaced).
+  The same rule holds for every directory inside it (``entries/``, its
+  shards and entries, ``locks/``, ``tmp/``): one that belongs to another
+  user or that the group or other users can write to raises
+  :class:`UnsafeCacheDirectoryError`, as does a symbolic link where a
+  directory is expected (it could lead anywhere). Modes are never changed
+  behind the user's back: the error names the path and the command that
+  fixes it. A plain file where a directory is expected raises
+  :class:`CacheLayoutError` and is left untouched (except in a shard, where
+  a stray file named by a key is a corrupt entry: discarded and rebuilt).
+  Both derive from :class:`CacheDirectoryError`.
 """
 
 from __future__ import annotations
@@ -56,7 +71,9 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
+    "CacheDirectoryError",
     "CacheEntry",
+    "CacheLayoutError",
     "CompileCache",
     "UnsafeCacheDirectoryError",
     "default_cache",
@@ -71,10 +88,37 @@ _STALE_TMP_SECONDS = 3600.0
 _LEDGER = "SIZE"
 # Eviction goes below the bound, so that the next one is many builds away.
 _EVICT_TO = 0.9
+# The directories directly under the root.
+_SUBDIRS = ("entries", "locks", "tmp")
+# Lock files are never followed through a symbolic link (O_CREAT would
+# otherwise create or open a file wherever the link points).
+_OPEN_LOCK = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+_OPEN_LOCK |= getattr(os, "O_CLOEXEC", 0)
 
 
-class UnsafeCacheDirectoryError(PermissionError):
-    """The cache directory is owned or writable by someone else."""
+class CacheDirectoryError(OSError):
+    """A directory of the compile cache cannot be used as it is.
+
+    Attributes
+    ----------
+    path
+        The offending path.
+    """
+
+    def __init__(self, message: str, path: str | os.PathLike = ""):
+        super().__init__(message)
+        self.path = str(path)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UnsafeCacheDirectoryError(CacheDirectoryError, PermissionError):
+    """A cache directory is owned or writable by someone else, or is a link."""
+
+
+class CacheLayoutError(CacheDirectoryError, NotADirectoryError):
+    """Something other than a directory is where the cache expects one."""
 
 
 def make_key(*parts: Any) -> str:
@@ -130,6 +174,67 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _kind_of(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a directory"
+
+
+def _check_owner_and_mode(path: Path, st: os.stat_result) -> None:
+    """Raise :class:`UnsafeCacheDirectoryError` unless only we can write ``path``."""
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        raise UnsafeCacheDirectoryError(
+            f"The compile cache directory {path} belongs to user id "
+            f"{st.st_uid}, not to you (uid {os.getuid()}); aesara will not "
+            "load compiled code from it. Set config.compiledir (or "
+            "AESARA_FLAGS=compiledir=...) to a directory of your own.",
+            path,
+        )
+    if os.name == "posix" and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UnsafeCacheDirectoryError(
+            f"The compile cache directory {path} is writable by other "
+            f"users (mode {stat.S_IMODE(st.st_mode):#o}, expected no write "
+            "permission for group and others); anyone could replace the code "
+            f"aesara loads from it. Run `chmod 700 {path}` or choose another "
+            "config.compiledir.",
+            path,
+        )
+
+
+def _check_real_dir(path: Path, st: os.stat_result) -> None:
+    """Raise unless ``st`` (from ``lstat``) is a safe, real directory."""
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = os.readlink(path)
+        except OSError:  # pragma: no cover - raced away
+            target = "?"
+        raise UnsafeCacheDirectoryError(
+            f"{path} should be a directory of the compile cache but is a "
+            f"symbolic link (to {target}); aesara does not follow links inside "
+            "its cache, since one could lead it to load code from a place "
+            f"someone else controls. Remove the link (`rm {path}`); aesara "
+            "then recreates the directory.",
+            path,
+        )
+    if not stat.S_ISDIR(st.st_mode):
+        raise CacheLayoutError(
+            f"{path} should be a directory of the compile cache but is "
+            f"{_kind_of(st.st_mode)}; aesara leaves it untouched. Move it out "
+            f"of the way (e.g. `mv {path} {path}.moved`) and aesara recreates "
+            "the directory, or choose another config.compiledir.",
+            path,
+        )
+    _check_owner_and_mode(path, st)
+
+
 @dataclass(frozen=True)
 class CacheEntry:
     """A finished cache entry.
@@ -146,6 +251,9 @@ class CacheEntry:
         Time of last use (seconds since the epoch).
     meta
         The metadata the builder recorded.
+    created
+        When the entry was built (from its manifest); tells this entry
+        from a later rebuild under the same key.
     """
 
     key: str
@@ -153,6 +261,7 @@ class CacheEntry:
     size: int
     last_used: float
     meta: dict
+    created: float = 0.0
 
 
 class CompileCache:
@@ -179,6 +288,8 @@ class CompileCache:
         self._thread_locks_guard = threading.Lock()
         # Entries verified by this process: no need to hash them again.
         self._verified: set[str] = set()
+        # Shards (entries/<k[:2]>) checked by this process.
+        self._shards_ok: set[str] = set()
         self._prepared = False
         self._prepare_guard = threading.Lock()
         self._ledger_thread_lock = threading.Lock()
@@ -192,38 +303,88 @@ class CompileCache:
         with self._prepare_guard:
             if self._prepared:
                 return
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self.check_safe()
-            for sub in ("entries", "locks", "tmp"):
-                (self.root / sub).mkdir(mode=0o700, exist_ok=True)
+            try:
+                self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except FileExistsError:
+                pass  # not a directory: _check_root says so clearly
+            except OSError as e:
+                raise CacheDirectoryError(
+                    f"Cannot create the compile cache directory {self.root}: "
+                    f"{e.strerror or e}. Set config.compiledir (or "
+                    "AESARA_FLAGS=compiledir=...) to a directory you can write to.",
+                    self.root,
+                ) from e
+            self._check_root()
+            for sub in _SUBDIRS:
+                path = self.root / sub
+                with contextlib.suppress(FileExistsError):
+                    path.mkdir(mode=0o700)
+                _check_real_dir(path, os.lstat(path))
             self._prepared = True
         # Builds of killed processes leave directories in tmp/: drop old ones.
         self.clean_tmp()
 
+    def _check_root(self) -> None:
+        # The root itself may be a link (say, to a scratch disk): it is
+        # judged by what it points to.
+        try:
+            st = os.stat(self.root)
+        except OSError as e:
+            raise CacheDirectoryError(
+                f"Cannot use the compile cache directory {self.root}: "
+                f"{e.strerror or e}.",
+                self.root,
+            ) from e
+        if not stat.S_ISDIR(st.st_mode):
+            raise CacheLayoutError(
+                f"The compile cache directory {self.root} is "
+                f"{_kind_of(st.st_mode)}, not a directory. Set config.compiledir "
+                "(or AESARA_FLAGS=compiledir=...) to a directory.",
+                self.root,
+            )
+        _check_owner_and_mode(self.root, st)
+
     def check_safe(self) -> None:
-        """Raise if the cache root is not owned by us or is writable by others.
+        """Raise if the cache root or a directory in it is unsafe or not a directory.
+
+        The root, and those of ``entries/``, ``locks/`` and ``tmp/`` that
+        exist, must be directories that belong to us and that neither the
+        group nor other users can write to; inside the root they must be
+        real directories, not symbolic links. Nothing is modified: the
+        error says how to fix the directory.
 
         Raises
         ------
         UnsafeCacheDirectoryError
-            When the directory belongs to another user or its mode lets the
-            group or other users write to it.
+            When a directory belongs to another user, its mode lets the
+            group or other users write to it, or (inside the root) it is a
+            symbolic link.
+        CacheLayoutError
+            When a file (or anything but a directory) is where a directory
+            is expected.
         """
-        st = os.stat(self.root)
-        if hasattr(os, "getuid") and st.st_uid != os.getuid():
-            raise UnsafeCacheDirectoryError(
-                f"The compile cache directory {self.root} belongs to user id "
-                f"{st.st_uid}, not to you (uid {os.getuid()}); aesara will not "
-                "load compiled code from it. Set config.compiledir (or "
-                "AESARA_FLAGS=compiledir=...) to a directory of your own."
-            )
-        if os.name == "posix" and st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            raise UnsafeCacheDirectoryError(
-                f"The compile cache directory {self.root} is writable by other "
-                f"users (mode {stat.S_IMODE(st.st_mode):#o}); anyone could replace "
-                "the code aesara loads from it. Run `chmod 700 "
-                f"{self.root}` or choose another config.compiledir."
-            )
+        self._check_root()
+        for sub in _SUBDIRS:
+            path = self.root / sub
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            _check_real_dir(path, st)
+
+    def _shard_exists(self, key: str) -> bool:
+        """Whether the shard of ``key`` exists; raises if it is unsafe."""
+        shard = key[:2]
+        if shard in self._shards_ok:
+            return True
+        path = self.root / "entries" / shard
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return False
+        _check_real_dir(path, st)
+        self._shards_ok.add(shard)
+        return True
 
     # ------------------------------------------------------------------
     # Paths and locks
@@ -249,23 +410,50 @@ class CompileCache:
             if fcntl is None:  # pragma: no cover - Windows
                 yield True
                 return
-            path = self.root / "locks" / f"{key}.lock"
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = self._lock_file(self.root / "locks" / f"{key}.lock", blocking)
+            if fd is None:
+                yield False
+                return
             try:
-                flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
-                try:
-                    fcntl.flock(fd, flags)
-                except BlockingIOError:
-                    yield False
-                    return
-                try:
-                    yield True
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
+                yield True
             finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
         finally:
             tlock.release()
+
+    def _lock_file(self, path: Path, blocking: bool) -> int | None:
+        """An open descriptor holding ``flock`` on ``path``; None if busy."""
+        flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+        while True:
+            try:
+                fd = os.open(path, _OPEN_LOCK, 0o600)
+            except OSError as e:
+                if os.path.islink(path):
+                    raise UnsafeCacheDirectoryError(
+                        f"The lock file {path} is a symbolic link; aesara does "
+                        f"not follow links inside its cache. Remove it (`rm {path}`).",
+                        path,
+                    ) from e
+                raise
+            try:
+                fcntl.flock(fd, flags)
+            except BlockingIOError:
+                os.close(fd)
+                return None
+            # `purge` may have unlinked the file between our open() and
+            # flock(): a lock on the orphan excludes nobody, take it again.
+            try:
+                here = os.stat(path, follow_symlinks=False)
+                mine = os.fstat(fd)
+                if (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino):
+                    return fd
+            except FileNotFoundError:
+                pass
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)
 
     # ------------------------------------------------------------------
     # Reading
@@ -289,13 +477,13 @@ class CompileCache:
             return None
         if key in self._verified:
             return manifest
-        for name, (size, digest) in manifest["files"].items():
-            file = path / name
-            try:
+        try:
+            for name, (size, digest) in manifest["files"].items():
+                file = path / name
                 if file.stat().st_size != size or _sha256_file(file) != digest:
                     return None
-            except OSError:
-                return None
+        except (OSError, TypeError, ValueError):
+            return None
         self._verified.add(key)
         return manifest
 
@@ -304,12 +492,26 @@ class CompileCache:
 
         A corrupt entry (truncated file, bad digest, missing manifest) is
         removed so that the next build replaces it.
+
+        Raises
+        ------
+        UnsafeCacheDirectoryError, CacheLayoutError
+            When the entry's directory, or a directory above it, fails the
+            checks of :meth:`check_safe`.
         """
         self._prepare()
         path = self.entry_path(key)
-        if not path.exists():
+        if not self._shard_exists(key):
             return None
-        manifest = self._verify(key, path)
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(st.st_mode) or stat.S_ISDIR(st.st_mode):
+            _check_real_dir(path, st)  # refuses a link, or a writable entry
+            manifest = self._verify(key, path)
+        else:
+            manifest = None  # a stray file where the entry belongs: corrupt
         if manifest is None:
             self._verified.discard(key)
             self._discard_corrupt(key, path)
@@ -318,7 +520,12 @@ class CompileCache:
         with contextlib.suppress(OSError):
             os.utime(path / MANIFEST, (now, now))
         return CacheEntry(
-            key, path, int(manifest.get("size", 0)), now, manifest.get("meta", {})
+            key,
+            path,
+            int(manifest.get("size", 0)),
+            now,
+            manifest.get("meta", {}),
+            float(manifest.get("created", 0.0)),
         )
 
     def _discard_corrupt(self, key: str, path: Path) -> None:
@@ -328,8 +535,34 @@ class CompileCache:
         # it: _build replaces a corrupt leftover.
         with self.lock(key, blocking=False) as got:
             if got and self._verify(key, path) is None:
-                if self._remove_entry_dir(path):
-                    self._invalidate_ledger()
+                with self._ledger_lock():
+                    self._remove_counted(key, path)
+
+    def discard(self, entry: CacheEntry) -> bool:
+        """Remove an entry whose files are intact but unusable, so it is rebuilt.
+
+        For an entry that passes its digest check yet does not work, e.g. a
+        compiled module that fails to load (written damaged and its manifest
+        regenerated, or built for another system). Waits for the key's
+        build lock; nothing is removed if the entry was replaced meanwhile
+        (another process found the same problem and rebuilt it).
+
+        Parameters
+        ----------
+        entry
+            As returned by :meth:`get` or :meth:`get_or_build`.
+
+        Returns
+        -------
+        bool
+            Whether the entry was removed.
+        """
+        with self.lock(entry.key):
+            manifest = self._read_manifest(entry.path)
+            if manifest is not None and manifest.get("created") != entry.created:
+                return False
+            with self._ledger_lock():
+                return self._remove_counted(entry.key, entry.path)
 
     # ------------------------------------------------------------------
     # Building
@@ -363,11 +596,22 @@ class CompileCache:
             entry = self.get(key)
             if entry is not None:
                 return entry
-            entry = self._build(key, build)
-        self._evict_if_needed(keep=key, added=entry.size)
+            entry, total = self._build(key, build)
+        if 0 < self.max_bytes < total:
+            self._evict(keep=key)
         return entry
 
-    def _build(self, key: str, build: Callable[[Path], dict | None]) -> CacheEntry:
+    def _build(
+        self, key: str, build: Callable[[Path], dict | None]
+    ) -> tuple[CacheEntry, int]:
+        """Build ``key`` and move it into place; the entry and the new total.
+
+        The caller holds the key's lock.
+        """
+        final = self.entry_path(key)
+        with contextlib.suppress(FileExistsError):
+            final.parent.mkdir(mode=0o700)
+        self._shard_exists(key)  # raises (before compiling) if unsafe
         tmp = Path(tempfile.mkdtemp(prefix=f"{key[:16]}-", dir=self.root / "tmp"))
         try:
             meta = build(tmp) or {}
@@ -393,28 +637,71 @@ class CompileCache:
             with open(partial, "w", encoding="utf-8") as f:
                 json.dump(manifest, f)
             os.replace(partial, tmp / MANIFEST)
-            final = self.entry_path(key)
-            final.parent.mkdir(mode=0o700, exist_ok=True)
-            if final.exists():
-                # A corrupt leftover not removed by get(): replace it.
-                self._remove_entry_dir(final)
-                self._invalidate_ledger()
-            os.rename(tmp, final)
+            # The entry appears and its size is counted in one step under
+            # the ledger lock: a recount sees either neither or both.
+            with self._ledger_lock():
+                existing = None
+                if os.path.lexists(final):
+                    existing = self._verify(key, final) if final.is_dir() else None
+                    if existing is None:
+                        # A corrupt leftover not removed by get(): replace it.
+                        self._remove_counted(key, final)
+                if existing is None:
+                    os.rename(tmp, final)
+                    ledger = self._read_ledger()
+                    # A missing ledger is recounted, the new entry included.
+                    ledger = self.total_bytes() if ledger is None else ledger + total
+                    self._write_ledger(ledger)
+                else:
+                    ledger = self._read_ledger() or 0
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        if existing is not None:
+            # Another builder got there first (its lock file was replaced
+            # under us): use its entry, and count nothing of ours.
+            shutil.rmtree(tmp, ignore_errors=True)
+            return (
+                CacheEntry(
+                    key,
+                    final,
+                    int(existing.get("size", 0)),
+                    time.time(),
+                    existing.get("meta", {}),
+                    float(existing.get("created", 0.0)),
+                ),
+                ledger,
+            )
         self._verified.add(key)
-        return CacheEntry(key, final, total, time.time(), meta)
+        entry = CacheEntry(
+            key, final, total, time.time(), meta, float(manifest["created"])
+        )
+        return entry, ledger
 
     # ------------------------------------------------------------------
     # Listing, eviction, clearing
     # ------------------------------------------------------------------
     def entries(self) -> list[CacheEntry]:
-        """All finished entries (unverified), least recently used first."""
+        """All finished entries (unverified), least recently used first.
+
+        Raises
+        ------
+        UnsafeCacheDirectoryError, CacheLayoutError
+            When a shard directory fails the checks of :meth:`check_safe`.
+        """
         self._prepare()
         found = []
         for shard in _listdir(self.root / "entries"):
+            if shard.name not in self._shards_ok:
+                try:
+                    st = os.lstat(shard)
+                except FileNotFoundError:
+                    continue
+                _check_real_dir(shard, st)
+                self._shards_ok.add(shard.name)
             for path in _listdir(shard):
+                if path.is_symlink():
+                    continue  # never an entry; get() refuses it by name
                 manifest = self._read_manifest(path)
                 if manifest is None:
                     continue
@@ -429,6 +716,7 @@ class CompileCache:
                         int(manifest.get("size", 0)),
                         used,
                         manifest.get("meta", {}),
+                        float(manifest.get("created", 0.0)),
                     )
                 )
         found.sort(key=lambda e: e.last_used)
@@ -443,22 +731,22 @@ class CompileCache:
     # ------------------------------------------------------------------
     @contextlib.contextmanager
     def _ledger_lock(self) -> Iterator[None]:
-        """Serialise ledger updates and evictions, across threads and processes."""
+        """Serialise entries moving in or out with their ledger updates.
+
+        Taken after a key's lock, never before one except without waiting
+        (eviction), so that the two cannot deadlock.
+        """
         self._prepare()
         with self._ledger_thread_lock:
             if fcntl is None:  # pragma: no cover - Windows
                 yield
                 return
-            fd = os.open(
-                self.root / "locks" / "ledger.lock", os.O_RDWR | os.O_CREAT, 0o600
-            )
+            fd = self._lock_file(self.root / "locks" / "ledger.lock", True)
+            assert fd is not None
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
+                yield
             finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
 
     def _read_ledger(self) -> int | None:
@@ -476,30 +764,40 @@ class CompileCache:
         except OSError:
             with contextlib.suppress(OSError):
                 part.unlink()
+            # A stale value would be wrong from now on; none is recounted.
+            self._invalidate_ledger()
 
     def _invalidate_ledger(self) -> None:
-        # Lock-free on purpose (eviction removes entries while holding the
-        # ledger lock): the next update recounts from the entries.
+        # The next update recounts from the entries.
         with contextlib.suppress(OSError):
             (self.root / _LEDGER).unlink()
 
-    def _add_to_ledger(self, added: int) -> int:
-        """Add ``added`` bytes (an entry already in place) to the ledger; the new total."""
-        with self._ledger_lock():
-            total = self._read_ledger()
-            # A missing ledger is recounted, the new entry included.
-            total = self.total_bytes() if total is None else total + added
-            self._write_ledger(total)
-            return total
+    def _remove_counted(self, key: str, path: Path) -> bool:
+        """Remove the entry directory ``path`` of ``key`` and uncount its size.
 
-    def _evict_if_needed(self, keep: str | None = None, added: int = 0) -> int:
-        if self.max_bytes <= 0:
-            return 0
-        if self._add_to_ledger(added) <= self.max_bytes:
-            return 0
+        The caller holds the key's lock and the ledger lock. Only a removal
+        that happened subtracts (two removers of one entry cannot both
+        succeed); an entry whose recorded size is unreadable invalidates
+        the ledger instead, so that it is recounted.
+        """
+        self._verified.discard(key)
+        manifest = self._read_manifest(path)
+        size = manifest.get("size") if manifest and manifest.get("key") == key else None
+        if not self._remove_entry_dir(path):
+            return False
+        total = self._read_ledger()
+        if total is not None:
+            if isinstance(size, int) and 0 <= size <= total:
+                self._write_ledger(total - size)
+            else:
+                self._invalidate_ledger()
+        return True
+
+    def _evict(self, keep: str | None = None) -> int:
+        """Evict least recently used entries down to 90% of the bound."""
         with self._ledger_lock():
-            # The real sizes, not the ledger's: other processes may have
-            # evicted or removed entries meanwhile.
+            # The real sizes, not the ledger's: the entries may have been
+            # changed behind its back (files removed by hand).
             entries = self.entries()
             total = sum(e.size for e in entries)
             target = (
@@ -511,9 +809,13 @@ class CompileCache:
                     break
                 if entry.key == keep:
                     continue
-                if self.remove(entry.key, blocking=False):
-                    total -= entry.size
-                    removed += 1
+                # Without waiting: a key being built (its builder waits for
+                # the ledger lock we hold) is skipped.
+                with self.lock(entry.key, blocking=False) as got:
+                    if got and self._remove_entry_dir(entry.path):
+                        self._verified.discard(entry.key)
+                        total -= entry.size
+                        removed += 1
             self._write_ledger(total)
         return removed
 
@@ -522,11 +824,8 @@ class CompileCache:
         with self.lock(key, blocking=blocking) as got:
             if not got:
                 return False
-            self._verified.discard(key)
-            removed = self._remove_entry_dir(self.entry_path(key))
-            if removed:
-                self._invalidate_ledger()
-            return removed
+            with self._ledger_lock():
+                return self._remove_counted(key, self.entry_path(key))
 
     def _remove_entry_dir(self, path: Path) -> bool:
         # Rename first so that nobody sees a half-deleted entry.
@@ -535,7 +834,7 @@ class CompileCache:
             os.rename(path, grave)
         except OSError:
             return False
-        shutil.rmtree(grave, ignore_errors=True)
+        _remove_path(grave)
         return True
 
     def clear(self) -> int:
@@ -554,6 +853,17 @@ class CompileCache:
                 if got:
                     with contextlib.suppress(OSError):
                         lock.unlink()
+        if fcntl is not None:
+            # The ledger's lock file too, unless held right now (a process
+            # that opened it before the unlink notices and takes it again).
+            path = self.root / "locks" / "ledger.lock"
+            if os.path.lexists(path):
+                fd = self._lock_file(path, blocking=False)
+                if fd is not None:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                    os.close(fd)
 
     def clean_tmp(self, max_age: float = _STALE_TMP_SECONDS) -> int:
         """Remove temporary build directories older than ``max_age`` seconds."""
@@ -562,11 +872,11 @@ class CompileCache:
         removed = 0
         for path in _listdir(self.root / "tmp"):
             try:
-                if now - path.stat().st_mtime < max_age:
+                if now - path.lstat().st_mtime < max_age:
                     continue
             except OSError:
                 continue
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_path(path)
             removed += 1
         return removed
 
@@ -580,6 +890,15 @@ class CompileCache:
             "max_bytes": self.max_bytes,
             "tmp_dirs": len(list(_listdir(self.root / "tmp"))),
         }
+
+
+def _remove_path(path: Path) -> None:
+    """Remove a directory tree, or a file or link (never following a link)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _listdir(path: Path) -> Iterable[Path]:

@@ -9,7 +9,13 @@ once per machine and then only loaded.
 
 :func:`c_compiler_available` says whether ``config.cxx`` can build modules;
 when it cannot, callers fall back to the Python VM and :func:`warn_no_compiler`
-emits one warning per process.
+emits one warning per process, naming what failed.
+
+A cached module or library that passes its digest check but does not load
+(written damaged and its manifest regenerated, built for another system) is
+discarded and built once more; only when the rebuilt file does not load
+either is :class:`ModuleLoadError` raised, with the path and the loader's
+message.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import importlib.machinery
 import importlib.util
 import os
 import platform
+import re
 import shlex
 import shutil
 import subprocess
@@ -26,14 +33,17 @@ import sys
 import sysconfig
 import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 from aesara.link.c.cache import (
+    CacheDirectoryError,
+    CacheEntry,
     CompileCache,
-    UnsafeCacheDirectoryError,
     default_cache,
     make_key,
 )
@@ -41,6 +51,7 @@ from aesara.link.c.cache import (
 __all__ = [
     "CompileError",
     "CompilerNotFoundError",
+    "ModuleLoadError",
     "c_compiler_available",
     "compile_module",
     "compile_shared_library",
@@ -71,6 +82,22 @@ class CompileError(RuntimeError):
 
 class CompilerNotFoundError(CompileError):
     """``config.cxx`` is missing or does not run at all (not a code problem)."""
+
+
+class ModuleLoadError(ImportError):
+    """A compiled module or library does not load, even freshly rebuilt.
+
+    Attributes
+    ----------
+    path
+        The file that failed to load.
+    reason
+        The loader's message (``dlopen``'s, or the module's init error).
+    """
+
+    def __init__(self, message: str, path: str = "", reason: str = ""):
+        super().__init__(message, path=path)
+        self.reason = reason
 
 
 def _cxx() -> str:
@@ -277,8 +304,14 @@ def compile_module(
         )
         return {"kind": name_hint, "module": module_name, **(meta or {})}
 
-    def load(entry) -> ModuleType:
-        return _load(entry.meta.get("module", module_name), entry.path / so_name)
+    def load(entry: CacheEntry, again: bool) -> ModuleType:
+        name = entry.meta.get("module", module_name)
+        if again:
+            # The failed load may have left the bad file mapped in this
+            # process, and dlopen() of the same path returns what is mapped:
+            # load the rebuilt file through a new path.
+            return _load_through_link(name, entry.path / so_name, cache)
+        return _load(name, entry.path / so_name)
 
     module = _build_and_load(cache, key, build, load, so_name)
     with _memo_lock:
@@ -331,8 +364,15 @@ def compile_shared_library(
         )
         return {"kind": name_hint, **(meta or {})}
 
+    # The runtime dlopen()s the library by this path, so it is loaded from
+    # there even after a rebuild: a library that failed to load was not
+    # mapped (ctypes fails only in dlopen()), so the path is free.
     return _build_and_load(
-        cache, key, build, lambda entry: _pin(entry.path / "kernel.so"), "kernel.so"
+        cache,
+        key,
+        build,
+        lambda entry, again: _pin(entry.path / "kernel.so"),
+        "kernel.so",
     )
 
 
@@ -351,19 +391,67 @@ def _pin(path: Path) -> Path:
     return path
 
 
-def _build_and_load(cache: CompileCache, key: str, build, load, filename: str):
-    """``load(entry)`` of the cache entry of ``key``, building it if needed.
+def _build_and_load(
+    cache: CompileCache,
+    key: str,
+    build: Callable[[Path], dict],
+    load: Callable[[CacheEntry, bool], Any],
+    filename: str,
+) -> Any:
+    """``load(entry, again)`` of the cache entry of ``key``, building it if needed.
 
     The entry can vanish between ``get_or_build`` and ``load`` (evicted to
     respect the size bound, by this process or another): then build again.
+    A file that is there but does not load is discarded and rebuilt once
+    (``again`` is then True).
+
+    Raises
+    ------
+    ModuleLoadError
+        When the rebuilt file does not load either.
     """
-    for attempt in range(3):
+    vanished = 0
+    rebuilt = False
+    while True:
         entry = cache.get_or_build(key, build)
+        path = entry.path / filename
         try:
-            return load(entry)
-        except (OSError, ImportError):
-            if attempt == 2 or (entry.path / filename).exists():
-                raise
+            return load(entry, rebuilt)
+        except Exception as e:  # noqa: BLE001 - dlopen, or any init error
+            if not path.exists() and vanished < 2:
+                vanished += 1
+                continue
+            if rebuilt:
+                raise ModuleLoadError(
+                    f"The compiled file {path} does not load, even freshly "
+                    f"rebuilt: {type(e).__name__}: {e}",
+                    path=str(path),
+                    reason=str(e),
+                ) from e
+            # It matched its manifest, yet does not load: bad bytes written
+            # with a regenerated manifest, or a file from another system.
+            # Discard it and build it once more.
+            cache.discard(entry)
+            rebuilt = True
+
+
+def _load_through_link(module_name: str, path: Path, cache: CompileCache) -> ModuleType:
+    """Load the extension module at ``path`` through a new, temporary path."""
+    import tempfile
+
+    directory = Path(tempfile.mkdtemp(prefix="load-", dir=cache.root / "tmp"))
+    try:
+        link = directory / path.name
+        try:
+            os.link(path, link)
+        except OSError:
+            shutil.copyfile(path, link)
+        module = _load(module_name, link)
+    finally:
+        # Loaded code stays mapped after its file is gone.
+        shutil.rmtree(directory, ignore_errors=True)
+    module.__file__ = str(path)
+    return module
 
 
 def _compile_c(
@@ -432,6 +520,8 @@ def _save_failed_source(text: str, module_name: str) -> str:
 
 _available: dict[str, bool] = {}
 _available_lock = threading.Lock()
+# Per compiler: why the runtime could not be built or loaded, for the warning.
+_failures: dict[str, BaseException] = {}
 
 
 def c_compiler_available() -> bool:
@@ -442,12 +532,19 @@ def c_compiler_available() -> bool:
     compile (a cold process) or a load (a warm one). A runtime compiled at
     install time needs no compiler, so the compiler's ``--version`` must
     answer as well. The answer is remembered per compiler for the process.
+
+    Raises
+    ------
+    aesara.link.c.cache.CacheDirectoryError
+        When the compile cache directory cannot be used (its message names
+        the directory and the fix, which "no working compiler" would hide).
     """
     cxx = _cxx()
     with _available_lock:
         if cxx in _available:
             return _available[cxx]
     ok = False
+    failure: BaseException | None = None
     if cxx:
         from aesara.link.c.runtime import build_runtime
 
@@ -457,36 +554,70 @@ def c_compiler_available() -> bool:
             # compiler itself must run too, kernels need it.
             compiler_fingerprint(cxx)
             ok = True
-        except UnsafeCacheDirectoryError:
-            # Not a compiler problem: its message names the directory and
-            # the fix, which "no working compiler" would hide.
+        except CacheDirectoryError:
             raise
-        except (CompileError, OSError, ImportError, subprocess.SubprocessError):
+        except (CompileError, OSError, ImportError, subprocess.SubprocessError) as e:
             ok = False
+            failure = e
     with _available_lock:
         _available[cxx] = ok
+        if failure is not None:
+            _failures[cxx] = failure
     return ok
 
 
 _warned = False
 
 
+def _first_line(error: BaseException | str, limit: int = 500) -> str:
+    text = str(error).strip().splitlines()
+    line = text[0] if text else type(error).__name__
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
 def warn_no_compiler() -> None:
-    """Warn, once per process, that C code is off and the Python VM is used."""
+    """Warn, once per process, that C code is off and the Python VM is used.
+
+    The warning says what failed: no compiler, a compiler that cannot build
+    the runtime, or a compiled runtime that does not load (then the path
+    and the loader's message, and no advice to install a compiler).
+    """
     global _warned
     if _warned:
         return
     _warned = True
     cxx = _cxx()
-    reason = (
-        "config.cxx is empty"
-        if not cxx
-        else f"the compiler {cxx!r} could not build the C runtime module"
-    )
-    warnings.warn(
-        f"aesara: no working C compiler ({reason}); compiled functions run on "
-        "the Python VM instead, which is slower. Install gcc or set "
-        "AESARA_FLAGS=cxx=/path/to/compiler.",
-        RuntimeWarning,
-        stacklevel=3,
-    )
+    failure = _failures.get(cxx) if cxx else None
+    if isinstance(failure, ModuleLoadError):
+        # The compiler worked; what it built does not load.
+        # dlopen's message repeats the path it opened: keep what follows.
+        reason = re.sub(r"^\S+\.(so|pyd|dylib): ", "", failure.reason)
+        message = (
+            f"aesara: the compiled C runtime {failure.path} does not load, even "
+            f"freshly rebuilt ({_first_line(reason)}); compiled functions run on "
+            "the Python VM instead, which is slower. If config.compiledir is on "
+            "a file system mounted noexec, choose another one "
+            "(AESARA_FLAGS=compiledir=...)."
+        )
+    elif failure is not None and not isinstance(
+        failure, CompileError | subprocess.SubprocessError
+    ):
+        # Neither a compiler failure nor a load failure: say what it was.
+        message = (
+            "aesara: the C runtime could not be built or loaded "
+            f"({type(failure).__name__}: {_first_line(failure)}); compiled "
+            "functions run on the Python VM instead, which is slower."
+        )
+    else:
+        if not cxx:
+            reason = "config.cxx is empty"
+        else:
+            reason = f"the compiler {cxx!r} could not build the C runtime module"
+            if failure is not None:
+                reason += f": {_first_line(failure)}"
+        message = (
+            f"aesara: no working C compiler ({reason}); compiled functions run "
+            "on the Python VM instead, which is slower. Install gcc or set "
+            "AESARA_FLAGS=cxx=/path/to/compiler."
+        )
+    warnings.warn(message, RuntimeWarning, stacklevel=3)

@@ -56,15 +56,21 @@ def load_prebuilt(
     extra_flags: Sequence[str],
     libraries: Sequence[str],
 ) -> ModuleType | None:
-    """The installed module for exactly this source and flags, or ``None``."""
+    """The installed module for exactly this source and flags, or ``None``.
+
+    ``None`` also when the installed file exists but does not load, for
+    whatever reason: the caller then builds the runtime into the compile
+    cache, as without an install-time build.
+    """
     if name_hint not in PREBUILT:
         return None
     name = prebuilt_name(name_hint, source, extra_flags, libraries)
     try:
         return importlib.import_module(f"{PACKAGE}.{name}")
-    except ImportError:
-        # Not built (no compiler at install, edited source) or not loadable
-        # (another NumPy ABI): compile it through the cache instead.
+    except Exception:  # noqa: BLE001 - any failure means "compile it instead"
+        # Not built (no compiler at install, edited source), not loadable
+        # (damaged file, another NumPy ABI), or its init failed with any
+        # error: compile it through the cache instead, never give up on C.
         return None
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import stat
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +18,8 @@ import pytest
 from aesara.cache import main as cache_main
 from aesara.link.c.cache import (
     MANIFEST,
+    CacheDirectoryError,
+    CacheLayoutError,
     CompileCache,
     UnsafeCacheDirectoryError,
     make_key,
@@ -300,3 +304,385 @@ def test_manifest_records_sizes_and_digests(cache):
     assert manifest["files"]["payload.txt"][0] == 5
     assert len(manifest["files"]["payload.txt"][1]) == 64
     assert manifest["size"] == 5
+
+
+# ----------------------------------------------------------------------
+# The size ledger under concurrent builds, removals and evictions
+# ----------------------------------------------------------------------
+def _real_size(root: Path) -> int:
+    """Bytes of the finished entries' files (manifests excluded), by walking them."""
+    total = 0
+    for shard in (root / "entries").iterdir():
+        for entry in shard.iterdir():
+            if (entry / MANIFEST).exists():
+                total += sum(
+                    f.stat().st_size
+                    for f in entry.rglob("*")
+                    if f.is_file() and f.name != MANIFEST
+                )
+    return total
+
+
+def _ledger_worker(root: str, seed: int, bound: int, barrier, n_keys: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    cache = CompileCache(root, max_bytes=bound)
+    keys = [make_key("ledger-race", i) for i in range(n_keys)]
+
+    def build(i: int) -> None:
+        cache.get_or_build(keys[i], write_payload("x" * (100 + 37 * i)))
+
+    barrier.wait(60)
+    # Rounds of: everybody builds every key, in different orders, then
+    # removes a few; so keys are built by several processes at once while
+    # the ledger is being updated by builds and removals.
+    for _ in range(4):
+        for i in rng.sample(range(n_keys), n_keys):
+            build(i)
+        for i in rng.sample(range(n_keys), 4):
+            cache.remove(keys[i])
+    barrier.wait(60)
+    # At last the removed keys are rebuilt, by several processes at once.
+    for i in rng.sample(range(n_keys), n_keys):
+        build(i)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="uses fork")
+@pytest.mark.parametrize("bound", [10**9, 6_000])
+def test_ledger_matches_entries_after_concurrent_builds(tmp_path, bound):
+    # Four processes race to build the same keys on an empty cache: the
+    # losers find the winner's entry and add nothing; removals and
+    # evictions subtract exactly what left. With a missing ledger, a
+    # recount used to include other builders' entries whose sizes they
+    # then added a second time.
+    ctx = mp.get_context("fork")
+    root = str(tmp_path / "c")
+    n_procs, n_keys = 4, 24
+    barrier = ctx.Barrier(n_procs)
+    procs = [
+        ctx.Process(target=_ledger_worker, args=(root, s, bound, barrier, n_keys))
+        for s in range(n_procs)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    cache = CompileCache(root, max_bytes=bound)
+    ledger = int((Path(root) / "SIZE").read_text())
+    real = _real_size(Path(root))
+    assert ledger == real == cache.total_bytes()
+    assert real <= bound
+    # Every entry is whole and nothing is left half-built.
+    for e in cache.entries():
+        assert cache.get(e.key) is not None
+    assert not [p for p in (Path(root) / "tmp").iterdir() if p.is_dir()]
+
+
+def test_recount_never_sees_an_entry_whose_size_is_not_yet_added(tmp_path, monkeypatch):
+    # The interleaving behind the over-count, forced: builder A has moved
+    # its entry into place but not yet counted it when builder B (another
+    # process: here another cache object) finds no ledger and recounts.
+    # B's count included A's entry, then A added its size on top. Now the
+    # move and the count happen in one step under the ledger lock, so B
+    # waits (A gives up waiting for B after a moment) and counts after A.
+    root = tmp_path / "c"
+    cache_a = CompileCache(root, max_bytes=10**9)
+    cache_b = CompileCache(root, max_bytes=10**9)
+    moved, b_done = threading.Event(), threading.Event()
+    real_rename = os.rename
+
+    def rename(src, dst, *args, **kwargs):
+        real_rename(src, dst, *args, **kwargs)
+        if threading.current_thread().name == "A" and "entries" in str(dst):
+            moved.set()
+            b_done.wait(0.5)
+
+    monkeypatch.setattr(os, "rename", rename)
+
+    def builder_b():
+        moved.wait(10)
+        cache_b.get_or_build(make_key("window", "b"), write_payload("b" * 300))
+        b_done.set()
+
+    a = threading.Thread(
+        name="A",
+        target=lambda: cache_a.get_or_build(
+            make_key("window", "a"), write_payload("a" * 1000)
+        ),
+    )
+    b = threading.Thread(name="B", target=builder_b)
+    a.start()
+    b.start()
+    a.join(30)
+    b.join(30)
+    assert moved.is_set() and b_done.is_set()
+    assert int((root / "SIZE").read_text()) == _real_size(root) == 1300
+
+
+def test_ledger_kept_without_a_bound_then_used_with_one(tmp_path):
+    # An unbounded process used not to keep the ledger up to date, so a
+    # bounded one later trusted a ledger that counted too little.
+    root = tmp_path / "c"
+    CompileCache(root, max_bytes=10**9).get_or_build(
+        make_key("bound", 0), write_payload("a" * 1000)
+    )
+    unbounded = CompileCache(root, max_bytes=0)
+    for i in range(1, 4):
+        unbounded.get_or_build(make_key("bound", i), write_payload("a" * 1000))
+    assert int((root / "SIZE").read_text()) == 4000
+    bounded = CompileCache(root, max_bytes=4500)
+    bounded.get_or_build(make_key("bound", 4), write_payload("a" * 1000))
+    assert bounded.total_bytes() <= 4500
+    assert int((root / "SIZE").read_text()) == _real_size(root)
+
+
+def test_removing_twice_subtracts_once(tmp_path):
+    root = tmp_path / "c"
+    one = CompileCache(root, max_bytes=10**9)
+    two = CompileCache(root, max_bytes=10**9)
+    for i in range(3):
+        one.get_or_build(make_key("twice", i), write_payload("b" * 500))
+    key = make_key("twice", 1)
+    assert one.remove(key) is True
+    assert two.remove(key) is False
+    assert one.clear() == 2
+    assert two.clear() == 0
+    assert int((root / "SIZE").read_text()) == 0 == _real_size(root)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock")
+def test_lock_taken_on_a_file_purge_unlinked_is_taken_again(tmp_path):
+    # A locker that opened the lock file just before `purge` unlinked it
+    # would hold a lock on a file nobody else opens any more: it must
+    # notice and lock the file now at the path, or two builders run.
+    import fcntl
+
+    cache = CompileCache(tmp_path / "c", max_bytes=0)
+    key = make_key("purged-lock")
+    path = cache.root / "locks" / f"{key}.lock"
+    with cache.lock(key):
+        pass
+    holder = os.open(path, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    got, release = threading.Event(), threading.Event()
+
+    def locker():
+        with cache.lock(key):
+            got.set()
+            release.wait(10)
+
+    t = threading.Thread(target=locker)
+    t.start()
+    time.sleep(0.2)  # the locker waits in flock() on the file we hold
+    path.unlink()  # what purge does to a lock file it holds
+    fcntl.flock(holder, fcntl.LOCK_UN)
+    os.close(holder)
+    assert got.wait(10)
+    other = CompileCache(cache.root, max_bytes=0)
+    with other.lock(key, blocking=False) as obtained:
+        assert obtained is False
+    release.set()
+    t.join(10)
+    with other.lock(key, blocking=False) as obtained:
+        assert obtained is True
+
+
+# ----------------------------------------------------------------------
+# Directories inside the root: modes, owners, links, files
+# ----------------------------------------------------------------------
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+
+
+def _built_cache(tmp_path: Path) -> tuple[CompileCache, str]:
+    """A cache holding one entry; returns it and the entry's key."""
+    key = make_key("inside", 0)
+    CompileCache(tmp_path / "c", max_bytes=0).get_or_build(key, write_payload("e"))
+    # A fresh object, like a new process: nothing checked yet.
+    return CompileCache(tmp_path / "c", max_bytes=0), key
+
+
+def _inside(cache: CompileCache, key: str, where: str) -> Path:
+    return {
+        "entries": cache.root / "entries",
+        "locks": cache.root / "locks",
+        "tmp": cache.root / "tmp",
+        "shard": cache.root / "entries" / key[:2],
+        "entry": cache.entry_path(key),
+    }[where]
+
+
+@posix_only
+@pytest.mark.parametrize("where", ["entries", "locks", "tmp", "shard", "entry"])
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o702])
+def test_directory_writable_by_others_is_refused(tmp_path, where, mode):
+    cache, key = _built_cache(tmp_path)
+    path = _inside(cache, key, where)
+    os.chmod(path, mode)
+    with pytest.raises(UnsafeCacheDirectoryError) as info:
+        cache.get_or_build(key, write_payload("other"))
+    message = str(info.value)
+    assert str(path) in message and "writable by other users" in message
+    assert f"mode {mode:#o}" in message and f"chmod 700 {path}" in message
+    assert info.value.path == str(path)
+    # Refused, not repaired behind the user's back, and nothing lost.
+    assert stat.S_IMODE(os.stat(path).st_mode) == mode
+    os.chmod(path, 0o700)
+    assert (cache.get(key).path / "payload.txt").read_text() == "e"
+
+
+@posix_only
+def test_new_shard_in_a_writable_entries_dir_is_refused_before_building(tmp_path):
+    cache = CompileCache(tmp_path / "c", max_bytes=0)
+    cache.get_or_build(make_key("first"), write_payload("1"))
+    os.chmod(cache.root / "entries", 0o777)
+    built = []
+
+    def build(directory):
+        built.append(1)
+        (directory / "x").write_text("x")
+
+    with pytest.raises(UnsafeCacheDirectoryError, match="entries"):
+        CompileCache(cache.root, max_bytes=0).get_or_build(make_key("second"), build)
+    assert built == []
+
+
+@posix_only
+@pytest.mark.skipif(
+    not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown"
+)
+@pytest.mark.parametrize("where", ["locks", "shard"])
+def test_directory_of_another_user_is_refused(tmp_path, where):
+    cache, key = _built_cache(tmp_path)
+    path = _inside(cache, key, where)
+    os.chown(path, 65534, 65534)
+    with pytest.raises(UnsafeCacheDirectoryError, match="belongs to user id 65534"):
+        cache.get(key)
+
+
+@pytest.mark.parametrize("where", ["entries", "locks", "tmp", "shard", "entry"])
+def test_symlink_instead_of_a_directory_is_refused(tmp_path, where):
+    cache, key = _built_cache(tmp_path)
+    path = _inside(cache, key, where)
+    # Even a link to a safe directory of ours: links are not followed.
+    moved = tmp_path / f"{where}-moved"
+    os.rename(path, moved)
+    os.symlink(moved, path)
+    with pytest.raises(UnsafeCacheDirectoryError, match="symbolic link") as info:
+        cache.get_or_build(key, write_payload("other"))
+    assert str(path) in str(info.value) and str(moved) in str(info.value)
+    assert path.is_symlink() and moved.is_dir()
+
+
+@pytest.mark.parametrize("where", ["entries", "locks", "tmp", "shard"])
+def test_file_instead_of_a_directory_is_a_clear_error(tmp_path, where):
+    cache, key = _built_cache(tmp_path)
+    path = _inside(cache, key, where)
+    os.rename(path, tmp_path / "aside")
+    path.write_text("my notes")
+    with pytest.raises(CacheLayoutError) as info:
+        cache.get_or_build(key, write_payload("other"))
+    assert isinstance(info.value, NotADirectoryError)
+    message = str(info.value)
+    assert str(path) in message and "should be a directory" in message
+    assert "a regular file" in message
+    assert path.read_text() == "my notes"  # left untouched
+
+
+def test_file_where_an_entry_belongs_is_replaced(tmp_path):
+    # Inside our own shard, a stray file named by a key is a corrupt entry.
+    cache, key = _built_cache(tmp_path)
+    path = cache.entry_path(key)
+    shutil.rmtree(path)
+    path.write_text("junk")
+    assert cache.get(key) is None
+    entry = cache.get_or_build(key, write_payload("again"))
+    assert (entry.path / "payload.txt").read_text() == "again"
+    assert int((cache.root / "SIZE").read_text()) == _real_size(cache.root)
+
+
+def test_root_that_is_a_file_is_a_clear_error(tmp_path):
+    root = tmp_path / "c"
+    root.write_text("not a cache")
+    with pytest.raises(CacheLayoutError, match="is a regular file, not a directory"):
+        CompileCache(root, max_bytes=0).get(make_key("x"))
+    with pytest.raises(CacheDirectoryError, match="Cannot create"):
+        CompileCache(root / "sub", max_bytes=0).get(make_key("x"))
+    assert root.read_text() == "not a cache"
+
+
+def test_lock_file_symlink_is_refused(tmp_path):
+    cache, key = _built_cache(tmp_path)
+    target = tmp_path / "elsewhere"
+    lock = cache.root / "locks" / f"{key}.lock"
+    lock.unlink()
+    os.symlink(target, lock)
+    with pytest.raises(UnsafeCacheDirectoryError, match="symbolic link"):
+        cache.remove(key)
+    assert not target.exists()
+
+
+# ----------------------------------------------------------------------
+# The command line on a damaged cache
+# ----------------------------------------------------------------------
+def _damage_layout(cache: CompileCache, key: str, how: str) -> Path:
+    where, kind = how.split("-")
+    path = _inside(cache, key, where)
+    os.rename(path, path.with_name(path.name + ".aside"))
+    if kind == "file":
+        path.write_text("x")
+    elif kind == "link":
+        os.symlink(path.with_name(path.name + ".aside"), path)
+    return path
+
+
+DAMAGE = [
+    "locks-file",
+    "tmp-file",
+    "entries-file",
+    "shard-file",
+    "locks-link",
+    "tmp-link",
+    "entries-link",
+    "shard-link",
+]
+
+
+@pytest.mark.parametrize("command", ["info", "list", "clear", "purge"])
+@pytest.mark.parametrize("how", DAMAGE)
+def test_cli_on_a_damaged_cache_is_a_clear_error(tmp_path, capsys, command, how):
+    cache, key = _built_cache(tmp_path)
+    path = _damage_layout(cache, key, how)
+    assert cache_main([command, "--dir", str(cache.root)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: ") and str(path) in captured.err
+    assert "Traceback" not in captured.err
+    # Nothing was removed or replaced.
+    assert path.is_symlink() if how.endswith("link") else path.is_file()
+    assert (path.with_name(path.name + ".aside")).exists()
+
+
+def test_cli_in_a_fresh_process_prints_no_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    cache, key = _built_cache(tmp_path)
+    path = _damage_layout(cache, key, "locks-file")
+    proc = subprocess.run(
+        [sys.executable, "-m", "aesara.cache", "info", "--dir", str(cache.root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert f"error: {path} should be a directory" in proc.stderr
+
+
+@posix_only
+def test_cli_on_an_unwritable_parent(tmp_path, capsys):
+    parent = tmp_path / "file"
+    parent.write_text("x")
+    assert cache_main(["info", "--dir", str(parent / "cache")]) == 2
+    assert "Cannot create the compile cache directory" in capsys.readouterr().err

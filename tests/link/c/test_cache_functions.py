@@ -381,6 +381,126 @@ def test_corrupt_entry_is_rebuilt(warm_root, target, how):
     assert before <= after
 
 
+def rewrite_manifest(entry_dir: Path) -> None:
+    """Make ``entry_dir``'s manifest match its files again, whatever they are.
+
+    Damage that a digest check cannot see: the files were replaced and the
+    manifest regenerated (by hand, a broken copy tool, ...).
+    """
+    import hashlib
+    import json
+
+    manifest = json.loads((entry_dir / MANIFEST).read_text())
+    files = {}
+    for f in sorted(entry_dir.iterdir()):
+        if f.name != MANIFEST:
+            data = f.read_bytes()
+            files[f.name] = [len(data), hashlib.sha256(data).hexdigest()]
+    manifest["files"] = files
+    manifest["size"] = sum(size for size, _ in files.values())
+    (entry_dir / MANIFEST).write_text(json.dumps(manifest))
+
+
+def _so_of(entry: CacheEntry) -> Path:
+    return next(p for p in entry.path.iterdir() if p.suffix == ".so")
+
+
+CHECK_NO_WARNINGS = """
+import warnings
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    f = check(0)
+assert type(f.vm).__name__ == "CVM", type(f.vm)
+assert not w, [str(x.message) for x in w]
+print("OK")
+"""
+
+
+@needs_cc
+@pytest.mark.parametrize(
+    "target, how",
+    [("runtime", "garbage"), ("runtime", "foreign"), ("elemwise", "garbage")],
+)
+def test_entry_that_does_not_load_is_rebuilt(warm_root, target, how):
+    # The digests match (the manifest was regenerated), so only loading
+    # finds the damage: the entry is discarded and rebuilt, the function
+    # runs in C, and no warning claims that there is no compiler.
+    root = warm_root
+    entries = verified_entries(root)
+    (victim,) = [e for e in entries if e.meta.get("kind") == target]
+    so = _so_of(victim)
+    if how == "garbage":
+        bad = so.read_bytes()[:200]  # a truncated ELF file
+    else:
+        # A whole, loadable shared object of another module (a kernel):
+        # dlopen() succeeds, the module's init function is missing.
+        (other,) = [e for e in entries if e.meta.get("kind") == "elemwise"]
+        bad = _so_of(other).read_bytes()
+    so.write_bytes(bad)
+    rewrite_manifest(victim.path)
+    assert CompileCache(root, max_bytes=0).get(victim.key) is not None
+    assert_ok(run_child(CHECK_NO_WARNINGS, root))
+    rebuilt = CompileCache(root, max_bytes=0).get(victim.key)
+    assert rebuilt is not None and rebuilt.created != victim.created
+    assert _so_of(rebuilt).read_bytes() != bad
+    # The next process just loads it.
+    assert_ok(run_child(CHECK_NO_WARNINGS, root))
+    assert CompileCache(root, max_bytes=0).get(victim.key).created == rebuilt.created
+
+
+TRUNCATING_CC = """#!/bin/sh
+# A compiler whose Python extension modules (the runtime, not the kernels)
+# come out truncated.
+{cc} "$@" || exit $?
+prev=""
+for a in "$@"; do
+    case "$prev:$a" in
+        -o:*/module.*) head -c 200 "$a" > "$a.cut" && mv "$a.cut" "$a" ;;
+    esac
+    prev="$a"
+done
+exit 0
+"""
+
+NO_LOAD = """
+import warnings
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    ins, out, args, ref = graph(SAME)
+    f = aesara.function(ins, out)
+    np.testing.assert_allclose(f(*args), ref, rtol=1e-12)
+    assert type(f.vm).__name__ != "CVM", type(f.vm)
+runtime = [str(x.message) for x in w if issubclass(x.category, RuntimeWarning)]
+assert len(runtime) == 1, runtime
+print("OK", runtime[0])
+"""
+
+
+@needs_cc
+@posix_only
+def test_runtime_that_never_loads_warns_what_failed(tmp_path):
+    # Every build of the runtime gives a file that does not load: after one
+    # rebuild, the Python VM runs, with a warning naming the file and the
+    # loader's complaint, not "no working C compiler".
+    real = shutil.which(config.cxx) or config.cxx
+    cc = tmp_path / "truncating-cc"
+    cc.write_text(TRUNCATING_CC.format(cc=real))
+    cc.chmod(0o755)
+    root = tmp_path / "cc"
+    proc = run_child(NO_LOAD, root, f"cxx={cc}")
+    assert_ok(proc)
+    message = proc.stdout.split("OK", 1)[1]
+    assert "compiled C runtime" in message and "does not load" in message
+    assert str(root / "entries") in message
+    # dlopen's own words, whichever the C library uses for a cut file.
+    loader = message.split("even freshly rebuilt (", 1)[1].split(")", 1)[0]
+    assert any(w in loader for w in ("ELF", "short", "file data")), message
+    assert "no working C compiler" not in message and "Install gcc" not in message
+    # The failing entry was rebuilt once: still one runtime entry.
+    kinds = [e.meta.get("kind") for e in verified_entries(root)]
+    assert kinds.count("runtime") == 1, kinds
+
+
 # ----------------------------------------------------------------------
 # Size bound
 # ----------------------------------------------------------------------
@@ -451,6 +571,50 @@ def test_unsafe_compiledir_is_a_clear_error(tmp_path, mode):
     # Nothing was written into it.
     assert list(root.iterdir()) == []
     assert stat.S_IMODE(os.stat(root).st_mode) == mode
+
+
+@needs_cc
+@posix_only
+@pytest.mark.parametrize(
+    "where, how", [("entries", "mode"), ("locks", "file"), ("tmp", "link")]
+)
+def test_damaged_directory_inside_compiledir_is_a_clear_error(tmp_path, where, how):
+    # Not used silently, and not reported as "no working C compiler": the
+    # error names the directory, what is wrong and the fix.
+    root = tmp_path / "cc"
+    root.mkdir(mode=0o700)
+    path = root / where
+    if how == "mode":
+        path.mkdir()
+        os.chmod(path, 0o777)
+    elif how == "file":
+        path.write_text("notes")
+    else:
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        path.symlink_to(tmp_path / "elsewhere")
+    proc = run_child(
+        """
+        from aesara.link.c.cache import CacheDirectoryError
+        try:
+            check(SAME)
+        except CacheDirectoryError as e:
+            print("RAISED", type(e).__name__, e)
+        """,
+        root,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "RAISED" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    expected = {
+        "mode": ("UnsafeCacheDirectoryError", f"chmod 700 {path}"),
+        "file": ("CacheLayoutError", "is a regular file"),
+        "link": ("UnsafeCacheDirectoryError", "symbolic link"),
+    }[how]
+    assert str(path) in proc.stdout and all(e in proc.stdout for e in expected)
+    assert "no working C compiler" not in proc.stdout + proc.stderr
+    # Left as it was.
+    assert path.is_symlink() if how == "link" else path.exists()
+    if how == "mode":
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o777
 
 
 NO_COMPILER = """

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import warnings
 
+import numpy as np
 import pytest
 
 import aesara.link.c.compiler as compiler
@@ -12,10 +14,13 @@ from aesara.configparser import change_flags
 from aesara.link.c.cache import CompileCache
 from aesara.link.c.compiler import (
     CompileError,
+    ModuleLoadError,
     c_compiler_available,
     compile_module,
+    compile_shared_library,
     warn_no_compiler,
 )
+from tests.link.c.test_cache_functions import rewrite_manifest
 
 pytestmark = pytest.mark.skipif(
     not config.cxx, reason="no C compiler configured (config.cxx is empty)"
@@ -49,8 +54,6 @@ PyMODINIT_FUNC PyInit_MODULE_NAME(void) { import_array(); return PyModule_Create
 
 
 def test_compile_numpy_module_and_reuse(tmp_path):
-    import numpy as np
-
     cache = CompileCache(tmp_path / "c", max_bytes=0)
     mod = compile_module(NUMPY_MODULE, "total", cache=cache)
     x = np.arange(12.0).reshape(3, 4)[:, ::-2]
@@ -91,3 +94,116 @@ def test_no_compiler_means_unavailable_and_one_warning(monkeypatch):
 
 def test_real_compiler_is_available():
     assert c_compiler_available() is True
+
+
+# ----------------------------------------------------------------------
+# Cached files that match their manifest but do not load
+# ----------------------------------------------------------------------
+def _moved_copy(first: CompileCache, dst) -> CompileCache:
+    """A copy of ``first`` at a path this process never loaded anything from."""
+    shutil.copytree(first.root, dst)
+    return CompileCache(dst, max_bytes=0)
+
+
+@pytest.mark.parametrize("how", ["garbage", "foreign"])
+def test_module_that_does_not_load_is_rebuilt(tmp_path, monkeypatch, how):
+    source = NUMPY_MODULE + f"\n/* {tmp_path.name} */\n"  # a key of its own
+    first = CompileCache(tmp_path / "a", max_bytes=0)
+    compile_module(source, "total", cache=first)
+    if how == "garbage":
+        bad = b"\x7fELF" + bytes(300)
+    else:
+        # A loadable library without the module's init function: dlopen()
+        # succeeds and keeps it mapped under the entry's path.
+        lib = compile_shared_library(
+            "int not_a_module(void) { return 1; }", "foreign", cache=first
+        )
+        bad = lib.read_bytes()
+    cache = _moved_copy(first, tmp_path / "b")
+    (entry,) = [e for e in cache.entries() if e.meta["kind"] == "total"]
+    so = next(p for p in entry.path.iterdir() if p.suffix == ".so")
+    so.write_bytes(bad)
+    rewrite_manifest(entry.path)
+    monkeypatch.setattr(compiler, "_module_memo", {})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mod = compile_module(source, "total", cache=cache)
+    assert mod.total(np.arange(4.0)) == 6.0
+    rebuilt = cache.get(entry.key)
+    assert rebuilt.created != entry.created
+    assert (rebuilt.path / so.name).read_bytes() != bad
+    assert mod.__file__ == str(rebuilt.path / so.name)
+    assert list((cache.root / "tmp").iterdir()) == []
+
+
+def test_module_that_never_loads_is_rebuilt_once_then_a_clear_error(
+    tmp_path, monkeypatch
+):
+    source = NUMPY_MODULE + f"\n/* {tmp_path.name} */\n"
+    cache = CompileCache(tmp_path / "c", max_bytes=0)
+    builds = []
+    real_compile = compiler._compile_c
+
+    def counting_compile(*args, **kwargs):
+        builds.append(1)
+        return real_compile(*args, **kwargs)
+
+    def failing_load(name, path):
+        raise ImportError(f"{path}: simulated loader failure")
+
+    monkeypatch.setattr(compiler, "_compile_c", counting_compile)
+    monkeypatch.setattr(compiler, "_load", failing_load)
+    with pytest.raises(ModuleLoadError) as info:
+        compile_module(source, "total", cache=cache)
+    assert isinstance(info.value, ImportError)
+    (entry,) = cache.entries()
+    so = next(p for p in entry.path.iterdir() if p.suffix == ".so")
+    assert info.value.path == str(so)
+    assert str(so) in str(info.value) and "even freshly rebuilt" in str(info.value)
+    assert "simulated loader failure" in info.value.reason
+    assert len(builds) == 2
+
+
+def test_shared_library_that_does_not_load_is_rebuilt(tmp_path):
+    import ctypes
+
+    name = f"aesara_probe_{tmp_path.name.replace('-', '_')}"
+    source = f'__attribute__((visibility("default"))) int {name}(void) {{ return 7; }}'
+
+    first = CompileCache(tmp_path / "a", max_bytes=0)
+    compile_shared_library(source, "probe", cache=first)
+    cache = _moved_copy(first, tmp_path / "b")
+    (entry,) = cache.entries()
+    (entry.path / "kernel.so").write_bytes(b"\x7fELF" + bytes(100))
+    rewrite_manifest(entry.path)
+    path = compile_shared_library(source, "probe", cache=cache)
+    assert path == entry.path / "kernel.so"
+    assert getattr(ctypes.CDLL(str(path)), name)() == 7
+    assert cache.get(entry.key).created != entry.created
+
+
+def test_warning_says_what_failed(monkeypatch):
+    def warning_for(failure) -> str:
+        monkeypatch.setattr(compiler, "_warned", False)
+        monkeypatch.setattr(compiler, "_failures", {config.cxx: failure})
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_no_compiler()
+        (w,) = caught
+        return str(w.message)
+
+    so = "/cache/entries/ab/abcd/module.so"
+    message = warning_for(
+        ModuleLoadError(
+            "does not load",
+            path=so,
+            reason="/cache/tmp/load-1/x.so: invalid ELF header",
+        )
+    )
+    assert f"the compiled C runtime {so} does not load" in message
+    assert "(invalid ELF header)" in message
+    assert "no working C compiler" not in message and "Install gcc" not in message
+    message = warning_for(CompileError("Compiling the runtime failed: boom"))
+    assert "no working C compiler" in message and "boom" in message
+    message = warning_for(OSError(28, "No space left on device"))
+    assert "No space left on device" in message and "Install gcc" not in message

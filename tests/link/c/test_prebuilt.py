@@ -108,3 +108,48 @@ def test_cold_cache_compiles_only_kernels(tmp_path):
 def test_flag_off_builds_runtimes_through_the_cache(tmp_path):
     kinds = _cold_process(tmp_path, prebuilt=False)
     assert "reduce_runtime" in kinds and "runtime" in kinds, kinds
+
+
+# A child that puts a directory of broken "installed" runtimes in front of
+# the real ones, then compiles and runs a function.
+BROKEN_PREBUILT = """
+import os, sysconfig, tempfile, warnings
+import aesara.link.c._prebuilt as installed
+from aesara.link.c.compiler import compile_shared_library
+from aesara.link.c.prebuilt import PREBUILT, prebuilt_name
+from aesara.link.c.runtime import runtime_source
+
+fake = tempfile.mkdtemp()
+_, flags, libs = PREBUILT["runtime"]
+name = prebuilt_name("runtime", runtime_source(), flags, libs)
+target = os.path.join(fake, name + sysconfig.get_config_var("EXT_SUFFIX"))
+include = "-I" + sysconfig.get_paths()["include"]
+if HOW == "truncated":  # dlopen() fails
+    data = b"\\x7fELF" + bytes(200)
+else:  # loads, but its init function raises (not an ImportError)
+    src = ("#include <Python.h>\\n"
+           "__attribute__((visibility(\\"default\\"))) PyObject *PyInit_%s(void) {"
+           " PyErr_SetString(PyExc_RuntimeError, \\"broken install\\"); return NULL; }"
+           % name)
+    data = compile_shared_library(src, "raising", extra_flags=(include,)).read_bytes()
+with open(target, "wb") as f:
+    f.write(data)
+installed.__path__.insert(0, fake)
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    f = check(0)
+assert type(f.vm).__name__ == "CVM", type(f.vm)
+assert not w, [str(x.message) for x in w]
+print("OK")
+"""
+
+
+@pytest.mark.skipif(not c_compiler_available(), reason="needs a working C compiler")
+@pytest.mark.parametrize("how", ["truncated", "init_raises"])
+def test_installed_runtime_that_does_not_load_is_built_into_the_cache(tmp_path, how):
+    # Never the Python VM for a broken install while a compiler works.
+    root = tmp_path / "cc"
+    proc = run_child(f"HOW = {how!r}\n" + BROKEN_PREBUILT, root, prebuilt=True)
+    assert_ok(proc)
+    kinds = [e.meta.get("kind") for e in verified_entries(root)]
+    assert "runtime" in kinds, kinds
