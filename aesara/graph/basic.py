@@ -378,7 +378,9 @@ class NominalVariable(AtomicVariable):
         if obj is None:
             obj = super().__new__(_nominal_class(cls, typ.variable_type))
             obj._initialized = False
-            cls.__instances__[key] = obj
+            # ``setdefault`` is atomic: when threads race to create the same
+            # variable, they all get the one stored first.
+            obj = cls.__instances__.setdefault(key, obj)
         return obj
 
     def __init__(self, id: Hashable, typ: Type, **kwargs):
@@ -428,7 +430,8 @@ def _nominal_class(base: type, var_type: type) -> type:
         cls = type(
             f"Nominal{var_type.__name__}", (base, var_type), {"__module__": __name__}
         )
-        _nominal_classes[key] = cls
+        # One class per key even when threads race here (``setdefault`` is atomic).
+        cls = _nominal_classes.setdefault(key, cls)
     return cls
 
 

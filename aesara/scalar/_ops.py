@@ -7,7 +7,6 @@ there.
 from __future__ import annotations
 
 import functools
-import warnings
 from typing import Any
 
 import numpy as np
@@ -722,11 +721,15 @@ class Cast(UnaryScalarOp):
         return f"{type(self).__name__}{{{self.o_type.dtype}}}"
 
     def impl(self, x):
-        with warnings.catch_warnings():
+        dtype = self.o_type.dtype
+        if np.iscomplexobj(x) and np.dtype(dtype).kind in "iuf":
             # NumPy warns when casting complex to real; Aesara refuses such
             # casts in ``cast`` and only reaches here on explicit request.
-            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
-            return _cast_to_dtype(x, self.o_type.dtype)
+            # Dropping the imaginary part first is what the cast does, without
+            # the warning; ``warnings.catch_warnings`` would swap process-wide
+            # filters, which concurrent calls can leave permanently changed.
+            x = np.real(x)
+        return _cast_to_dtype(x, dtype)
 
     def L_op(self, inputs, outputs, output_gradients):
         (x,) = inputs

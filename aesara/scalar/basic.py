@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import warnings
 from collections.abc import Callable, Sequence
 from copy import copy
 from typing import Any
@@ -232,8 +231,10 @@ class autocast_float_as:
 def _same_value(a: Any, b: Any) -> builtin_bool:
     """Whether two numbers are equal, counting NaN as equal to NaN."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        # ``np.errstate`` is per thread; ``warnings.catch_warnings`` would
+        # swap the process-wide filters, which concurrent calls can leave
+        # permanently changed.
+        with np.errstate(all="ignore"):
             # ``np.asarray`` keeps Python numbers strongly typed (NumPy 2 would
             # otherwise compare a Python float in the other operand's dtype).
             if builtin_bool(np.asarray(a) == b):
@@ -340,10 +341,15 @@ class ScalarType(Type):
                 f"ScalarType({self.dtype}) expects a number, got a NumPy {data.dtype} value"
             )
         try:
-            with warnings.catch_warnings():
-                # Lossy casts are detected below; silence NumPy's own warnings.
-                warnings.simplefilter("ignore")
-                converted = np.asarray(data).astype(self.dtype)[()]
+            # Lossy casts are detected below; NumPy's own warnings are silenced
+            # with ``np.errstate`` (per thread), not ``warnings.catch_warnings``
+            # (process-wide: concurrent calls can leave its filter installed).
+            with np.errstate(all="ignore"):
+                value = np.asarray(data)
+                if value.dtype.kind == "c" and np.dtype(self.dtype).kind in "iuf":
+                    # What the cast does, without its ComplexWarning.
+                    value = value.real
+                converted = value.astype(self.dtype)[()]
         except (OverflowError, TypeError, ValueError) as e:
             raise TypeError(
                 f"Could not convert {type(data).__name__} (value={data!r}) to "

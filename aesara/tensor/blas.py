@@ -121,6 +121,19 @@ def _scalar(v: np.ndarray) -> Any:
     return v.item() if isinstance(v, np.ndarray) else v
 
 
+def _overlaps(acc: np.ndarray, *operands: np.ndarray) -> bool:
+    """Whether the accumulator may share memory with an operand.
+
+    BLAS reads the operands while it writes the accumulator: with
+    ``overwrite`` on, an operand aliasing it (two function inputs given the
+    same array, one of them mutable) would be read after being overwritten.
+    The graph never builds such a node (the destroy handler rejects it), so
+    this only guards aliasing that appears at run time; then the result gets
+    new storage, as the C thunks do.
+    """
+    return any(np.may_share_memory(acc, op) for op in operands)
+
+
 def _blas_func(name: str, *arrays: np.ndarray):
     """The scipy BLAS routine ``name`` for the arrays' dtype, or ``None``."""
     dt = arrays[0].dtype
@@ -232,9 +245,8 @@ class Gemm(Op):
                 f"Gemm: z of shape {z.shape} does not match x @ y of shape {out_shape}"
             )
         dtype = node.outputs[0].type.dtype
-        r = _gemm_kernel(
-            _scalar(a), x, y, _scalar(b), z, self.inplace, out_shape, dtype
-        )
+        overwrite = self.inplace and not _overlaps(z, x, y)
+        r = _gemm_kernel(_scalar(a), x, y, _scalar(b), z, overwrite, out_shape, dtype)
         output_storage[0][0] = np.asarray(r, dtype=dtype)
 
     def infer_shape(self, fgraph, node, input_shapes):
@@ -316,7 +328,7 @@ class Gemv(Op):
             )
         dtype = node.outputs[0].type.dtype
         alpha, beta = _scalar(a), _scalar(b)
-        overwrite = self.inplace
+        overwrite = self.inplace and not _overlaps(y, A, x)
         if y.shape != (n,):
             y = np.broadcast_to(y, (n,))
             overwrite = False
@@ -405,7 +417,7 @@ class Ger(Op):
             )
         dtype = node.outputs[0].type.dtype
         alpha = _scalar(a)
-        overwrite = self.destructive
+        overwrite = self.destructive and not _overlaps(A, x, y)
         if A.shape != out_shape:
             A = np.broadcast_to(A, out_shape)
             overwrite = False

@@ -774,10 +774,19 @@ class IncSubtensor(_IndexedOp):
     set_instead_of_inc
         Set ``x[idx] = y`` instead of ``x[idx] += y``.
     destroyhandler_tolerate_aliased
-        Pairs of (destroyed input, aliased input) that may overlap.
+        Pairs of (destroyed input, aliased input) that may overlap. They are
+        part of the op's identity (equality, hash, ``__props__``): two nodes
+        that differ only here must not be merged, nor share a rewrite-cache
+        entry, since the destroy handler accepts different in-place graphs
+        for them.
     """
 
-    __props__ = ("idx_list", "inplace", "set_instead_of_inc")
+    __props__ = (
+        "idx_list",
+        "inplace",
+        "set_instead_of_inc",
+        "destroyhandler_tolerate_aliased",
+    )
     check_input = False
     __hash__ = _IndexedOp.__hash__
     __eq__ = _IndexedOp.__eq__
@@ -793,13 +802,17 @@ class IncSubtensor(_IndexedOp):
         self.inplace = bool(inplace)
         if inplace:
             self.destroy_map = {0: [0]}
-        self.destroyhandler_tolerate_aliased = list(
-            destroyhandler_tolerate_aliased or []
-        )
+        self.destroyhandler_tolerate_aliased = [
+            (int(d), int(a)) for d, a in (destroyhandler_tolerate_aliased or ())
+        ]
         self.set_instead_of_inc = bool(set_instead_of_inc)
 
     def _extra_props(self) -> tuple:
-        return (self.inplace, self.set_instead_of_inc)
+        return (
+            self.inplace,
+            self.set_instead_of_inc,
+            tuple(self.destroyhandler_tolerate_aliased),
+        )
 
     def make_node(self, x, y, *inputs):
         x = as_tensor_variable(x)
@@ -818,7 +831,9 @@ class IncSubtensor(_IndexedOp):
 
     def perform(self, node, inputs, output_storage, params=None):
         x, y, *rest = inputs
-        if not self.inplace:
+        if not (self.inplace and x.flags.writeable):
+            # A read-only ``x`` (e.g. a ``broadcast_to`` view) is updated in
+            # a copy: ``destroy_map`` allows, but does not require, reuse.
             x = x.copy()
         index = tuple(
             int(e) if isinstance(e, np.integer) else e

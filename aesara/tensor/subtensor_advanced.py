@@ -411,8 +411,8 @@ class AdvancedIncSubtensor1(Op):
 
     def perform(self, node, inputs, output_storage, params=None):
         x, y, i = inputs
-        if not self.inplace:
-            x = x.copy()
+        if not (self.inplace and x.flags.writeable):
+            x = x.copy()  # read-only x: updated in a copy
         try:
             if self.set_instead_of_inc:
                 x[i] = y
@@ -584,8 +584,8 @@ class AdvancedIncSubtensor(Op):
 
     def perform(self, node, inputs, output_storage, params=None):
         x, y, *index = inputs
-        if not self.inplace:
-            x = x.copy()
+        if not (self.inplace and x.flags.writeable):
+            x = x.copy()  # read-only x: updated in a copy
         idx = _index_values(index)
         try:
             if self.set_instead_of_inc:

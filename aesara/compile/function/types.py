@@ -193,6 +193,15 @@ def std_fgraph(
             except ImportError:
                 break
             fgraph.attach_feature(DestroyHandler())
+            # A user's in-place graph the destroy handler cannot order (a
+            # destroyed value read again, aliased operands) is an error now,
+            # not a failure of every rewrite later.
+            try:
+                fgraph.validate()
+            except InconsistencyError as e:
+                raise InconsistencyError(
+                    f"The in-place operations of this graph cannot be run safely: {e}"
+                ) from e
             break
     # Inputs the caller did not declare mutable must never be overwritten by
     # in-place rewrites (those the user's own graph destroys are accepted).
@@ -395,8 +404,8 @@ class Function:
         # State: the containers this function updates, and the ones it reads
         # that are shared with other functions (shared variables, stateful
         # inputs). Sets ``_state_locks`` and ``_fast_call``.
-        self._state_locks: tuple = ()
-        self._fast_call = self._c_fast_call
+        self._alias_guard = self._destroyed_inputs()
+        self._use_state_locks(())
         _register_state_user(
             self,
             written=[self.input_storage[i] for _, i in sorted(update_mapping.items())],
@@ -411,10 +420,88 @@ class Function:
         """Hold ``locks`` during every call from now on (see ``_register_state_user``)."""
         self._state_locks = locks
         fast = self._c_fast_call
+        if fast is not None and self._alias_guard is not None:
+            fast = _UnaliasedCall(fast, self._unalias)
         if fast is not None and locks:
-            self._fast_call = _StateLockedCall(fast, locks)
-        else:
-            self._fast_call = fast
+            fast = _StateLockedCall(fast, locks)
+        self._fast_call = fast
+
+    def _destroyed_inputs(self) -> tuple | None:
+        """``(explicit positions, implicit cells)`` of inputs a call overwrites."""
+        fgraph = self.maker.fgraph
+        has_destroyers = getattr(fgraph, "has_destroyers", None)
+        if has_destroyers is None:
+            return None
+        explicit = {k: pos for pos, k in enumerate(self._explicit)}
+        positions, cells = [], []
+        for k, inp in enumerate(fgraph.inputs):
+            if has_destroyers([inp]):
+                if k in explicit:
+                    positions.append(explicit[k])
+                else:
+                    cells.append(self.input_storage[k].storage)
+        if not positions and not cells:
+            return None
+        return tuple(positions), tuple(cells)
+
+    def _unalias(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """Copy the arguments sharing memory with an input the call overwrites.
+
+        The graph orders every reader of an input before the node that
+        overwrites it, but it cannot see that two inputs are one array: a
+        reader of the other input could run after the overwrite.
+        """
+        import numpy as np
+
+        positions, cells = self._alias_guard
+        # The value of each explicit input in this call, wherever it was given.
+        values = dict(enumerate(args))
+        key_of: dict = {}
+        for key, val in kwargs.items():
+            pos = self._name_to_pos.get(key) if isinstance(key, str) else None
+            if pos is not None and pos not in values:
+                values[pos] = val
+                key_of[pos] = key
+        arrays = [
+            (q, a) for q, a in values.items() if isinstance(a, np.ndarray) and a.size
+        ]
+        if not arrays:
+            return args, kwargs
+        copies: dict = {}
+        for p in positions:
+            a = values.get(p)
+            if isinstance(a, np.ndarray) and any(
+                q != p and np.may_share_memory(a, b) for q, b in arrays
+            ):
+                copies[p] = a.copy()
+        for cell in cells:
+            value = cell[0]
+            if isinstance(value, np.ndarray):
+                for q, b in arrays:
+                    if q not in copies and np.may_share_memory(value, b):
+                        copies[q] = b.copy()
+        if not copies:
+            return args, kwargs
+        args = tuple(copies.get(q, a) for q, a in enumerate(args))
+        if key_of:
+            kwargs = dict(kwargs)
+            for pos, key in key_of.items():
+                if pos in copies:
+                    kwargs[key] = copies[pos]
+        return args, kwargs
+        for p in positions:
+            a = args[p] if p < len(args) else None
+            if not isinstance(a, np.ndarray):
+                continue
+            if any(q != p and np.may_share_memory(a, b) for q, b in arrays):
+                args[p] = a.copy()
+        for cell in cells:
+            value = cell[0]
+            if isinstance(value, np.ndarray):
+                for q, b in arrays:
+                    if np.may_share_memory(value, b):
+                        args[q] = b.copy()
+        return tuple(args), kwargs
 
     @property
     def trust_input(self) -> bool:
@@ -461,7 +548,11 @@ class Function:
             return fast(*args, **kwargs)
         if self._state_locks:
             with _StateLocks(self._state_locks):
+                if self._alias_guard is not None:
+                    args, kwargs = self._unalias(args, kwargs)
                 return self._py_call_free(args, kwargs)
+        if self._alias_guard is not None:
+            args, kwargs = self._unalias(args, kwargs)
         return self._py_call_free(args, kwargs)
 
     def _py_call_free(self, args: tuple, kwargs: dict):
@@ -932,6 +1023,20 @@ class _StateLocks:
         for lock in reversed(self.locks):
             lock.release()
         return False
+
+
+class _UnaliasedCall:
+    """The C call path of a function overwriting inputs, after ``_unalias``."""
+
+    __slots__ = ("call", "unalias")
+
+    def __init__(self, call, unalias):
+        self.call = call
+        self.unalias = unalias
+
+    def __call__(self, *args, **kwargs):
+        args, kwargs = self.unalias(args, kwargs)
+        return self.call(*args, **kwargs)
 
 
 class _StateLockedCall:

@@ -229,8 +229,12 @@ class MergeOptimizer(GraphRewriter):
         t0 = time.perf_counter()
         nb_merged = nb_const = nb_fail = 0
         validate_before = getattr(fgraph, "validate_time", 0.0)
+        blacklist = feature.blacklist
         while sched:
             pairs = sched.popleft()
+            if tuple(pairs) in blacklist:
+                # Rejected before (reverting it re-queued the same pair).
+                continue
             if not self._still_valid(fgraph, pairs):
                 # The node may still have a (different) duplicate: look again.
                 node = pairs[0][0].owner

@@ -288,6 +288,33 @@ same_layout(PyArrayObject *a, PyArrayObject *b)
     return 1;
 }
 
+/* 1 when no two elements of `a` share memory. A sufficient test: with the
+ * axes sorted by stride, each stride steps over all the bytes the smaller
+ * axes span (a zero stride on an axis longer than 1 fails it). */
+static int
+no_self_overlap(PyArrayObject *a)
+{
+    ae_intp st[AE_MAXDIMS], dim[AE_MAXDIMS];
+    int m = 0;
+    for (int d = 0; d < PyArray_NDIM(a); d++) {
+        if (PyArray_DIM(a, d) <= 1) continue;
+        ae_intp s = PyArray_STRIDE(a, d);
+        st[m] = s < 0 ? -s : s;
+        dim[m] = PyArray_DIM(a, d);
+        for (int i = m; i > 0 && st[i - 1] > st[i]; i--) {
+            ae_intp t = st[i]; st[i] = st[i - 1]; st[i - 1] = t;
+            t = dim[i]; dim[i] = dim[i - 1]; dim[i - 1] = t;
+        }
+        m++;
+    }
+    ae_intp span = PyArray_ITEMSIZE(a);
+    for (int i = 0; i < m; i++) {
+        if (st[i] < span) return 0;
+        span += st[i] * (dim[i] - 1);
+    }
+    return 1;
+}
+
 static void
 run_kernel(ae_kernel_t kernel, int nd, ae_intp *shape, char **ptrs, ae_intp *strides,
            int nop, ae_intp size, ae_intp thread_min)
@@ -397,6 +424,8 @@ ew_run(ElemwiseThunk *self)
             int ok = PyArray_NDIM(a) == nd && PyArray_TYPE(a) == self->out_type[j] &&
                      PyArray_ISWRITEABLE(a) && PyArray_ISNOTSWAPPED(a);
             for (int d = 0; ok && d < nd; d++) ok = PyArray_DIM(a, d) == shape[d];
+            /* Elements sharing memory would be written while still read. */
+            if (ok) ok = no_self_overlap(a);
             if (ok) {
                 char *lo, *hi;
                 byte_bounds(a, &lo, &hi);
@@ -406,7 +435,13 @@ ew_run(ElemwiseThunk *self)
                     byte_bounds(arr[i], &l2, &h2);
                     if (l2 < hi && lo < h2) ok = 0;  /* partial overlap */
                 }
-                for (int k = 0; ok && k < nouts; k++) if (outs[k] == (PyObject *)a) ok = 0;
+                /* Two outputs in one memory (two views of one array): only
+                 * the first gets it, whatever the objects. */
+                for (int k = 0; ok && k < nouts; k++) {
+                    char *l2, *h2;
+                    byte_bounds((PyArrayObject *)outs[k], &l2, &h2);
+                    if (l2 < hi && lo < h2) ok = 0;
+                }
             }
             if (ok) { Py_INCREF(a); o = (PyObject *)a; }
         } else {

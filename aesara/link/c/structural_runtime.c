@@ -404,7 +404,9 @@ run_incsubtensor(StructThunk *self)
     PyObject *o = IN(0), *y = IN(1);
     if (!PyArray_CheckExact(o) || !PyArray_Check(y)) return USE_PY;
     PyObject *xc;
-    if (self->p[0]) { Py_INCREF(o); xc = o; }
+    /* In place only into writable memory: a read-only x (a broadcast_to
+     * view, whose rows share memory) is updated in a copy, as in perform. */
+    if (self->p[0] && PyArray_ISWRITEABLE((PyArrayObject *)o)) { Py_INCREF(o); xc = o; }
     else if (!(xc = PyArray_NewCopy((PyArrayObject *)o, NPY_CORDER))) return -1;
     PyObject *region = NULL;
     int r = index_view(self, (PyArrayObject *)xc, self->p + 2, &region);
@@ -472,7 +474,9 @@ run_adv_inc_sub1(StructThunk *self)
     if (!indices_in_bounds((PyArrayObject *)i, PyArray_DIM((PyArrayObject *)o, 0)))
         return USE_PY;
     PyObject *xc;
-    if (self->p[0]) { Py_INCREF(o); xc = o; }
+    /* In place only into writable memory: a read-only x (a broadcast_to
+     * view, whose rows share memory) is updated in a copy, as in perform. */
+    if (self->p[0] && PyArray_ISWRITEABLE((PyArrayObject *)o)) { Py_INCREF(o); xc = o; }
     else if (!(xc = PyArray_NewCopy((PyArrayObject *)o, NPY_CORDER))) return -1;
     int r;
     if (self->p[1]) {
