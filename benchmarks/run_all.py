@@ -1,4 +1,4 @@
-"""Run the benchmarks and print one closing table of the issue's five workloads.
+"""Run the benchmarks and print one closing table of the benchmarked workloads.
 
 Usage::
 
@@ -46,6 +46,8 @@ TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
 # Graph names of workload 5 expected from bench_compile.py (others that it
 # records are shown too).
 COMPILE_GRAPHS = ("a+b", "chain20", "logreg")
+# Workload 6: ``import aesara`` takes at most this long (seconds).
+IMPORT_MAX_S = 0.35
 NA = "n/a"
 
 
@@ -69,6 +71,12 @@ class Check:
     variant
         Suffix of the peers' implementation names to compare with first
         (``" trust_input"`` compares against ``"pytensor trust_input"``).
+    own_targets
+        ``(impl, max_ratio)`` pairs against another implementation name of the
+        same workload (an Aesara variant: NumPy-scalar arguments within 1.5x
+        of 0-d-array arguments).
+    max_value
+        An absolute bound on the figure (seconds for times), or ``None``.
     """
 
     workload: str
@@ -77,6 +85,8 @@ class Check:
     kind: str = "time"
     targets: tuple[tuple[str, float], ...] = ()
     variant: str = ""
+    own_targets: tuple[tuple[str, float], ...] = ()
+    max_value: float | None = None
 
 
 def load_results(path: str | os.PathLike) -> list[dict]:
@@ -127,7 +137,7 @@ def index_results(rows: Iterable[dict]) -> dict[tuple[str, str, str], float]:
 
 
 def checks_for(index: dict[tuple[str, str, str], float]) -> list[Check]:
-    """The summary lines: the issue's five workloads, in order."""
+    """The summary lines: the benchmarked workloads, in order."""
     checks: list[Check] = []
     half_pt = (("pytensor", 0.5),)
     for case in ("float64 scalars", "float64 vectors (10)"):
@@ -142,6 +152,16 @@ def checks_for(index: dict[tuple[str, str, str], float]) -> list[Check]:
                 variant=" trust_input",
             )
         )
+        if case == "float64 scalars":
+            checks.append(
+                Check(
+                    w,
+                    f"{w}, numpy scalars",
+                    impl="aesara numpy_scalars",
+                    variant=" numpy_scalars",
+                    own_targets=(("aesara", 1.5),),
+                )
+            )
     w = "2 fused elemwise 3x1e7"
     checks.append(Check(w, w, targets=(("pytensor", 1 / 3), ("jax", 1.0))))
     for w in ("3 grad sum(exp(X@w)) vector", "3 grad sum(exp(X@W)) matrix"):
@@ -160,6 +180,9 @@ def checks_for(index: dict[tuple[str, str, str], float]) -> list[Check]:
         checks.append(Check(w, w, targets=(("pytensor", 0.25),)))
         w = f"5 compile {graph} warm"
         checks.append(Check(w, w, targets=(("pytensor", 0.1), ("jax", 1.0))))
+    w = "6 import"
+    checks.append(Check(w, "6 import aesara", max_value=IMPORT_MAX_S))
+    checks.append(Check(w, "6 import aesara.tensor", impl="aesara tensor"))
     return checks
 
 
@@ -200,17 +223,24 @@ def summarize(index: dict[tuple[str, str, str], float]) -> list[list[str]]:
         for peer in PEERS:
             ref = _peer_value(index, check, peer)
             ratios[peer] = None if mine is None or not ref else mine / ref
-        target = ", ".join(f"<= {m:.3g}x {p}" for p, m in check.targets) or "-"
-        if not check.targets:
+        # Every condition as (text, ratio or figure, bound).
+        conditions = [(f"<= {m:.3g}x {p}", ratios[p], m) for p, m in check.targets]
+        for impl, m in check.own_targets:
+            ref = index.get((check.workload, impl, check.kind))
+            ratio = None if mine is None or not ref else mine / ref
+            conditions.append((f"<= {m:.3g}x {impl}", ratio, m))
+        if check.max_value is not None:
+            text = f"<= {_fmt_value(check.max_value, check.kind)}"
+            conditions.append((text, mine, check.max_value))
+        target = ", ".join(text for text, _, _ in conditions) or "-"
+        if not conditions:
             met = "-"
-        elif any(ratios[p] is None for p, _ in check.targets):
+        elif any(value is None for _, value, _ in conditions):
             # A failed condition is a failure even if another is unknown.
-            failed = any(
-                ratios[p] is not None and ratios[p] > m for p, m in check.targets
-            )
+            failed = any(value is not None and value > m for _, value, m in conditions)
             met = "no" if failed else NA
         else:
-            met = "yes" if all(ratios[p] <= m for p, m in check.targets) else "no"
+            met = "yes" if all(value <= m for _, value, m in conditions) else "no"
         table.append(
             [
                 check.label,

@@ -44,6 +44,9 @@ SYNTHETIC = [
     rec("1 call overhead float64 scalars", "pytensor", 5.0),
     rec("1 call overhead float64 scalars", "pytensor trust_input", 2.4),
     rec("1 call overhead float64 scalars", "jax", 4.5),
+    # NumPy-scalar arguments: 2.5 us, 1.25x the 0-d-array figure (2 us).
+    rec("1 call overhead float64 scalars", "aesara numpy_scalars", 2.5),
+    rec("1 call overhead float64 scalars", "pytensor numpy_scalars", 10.0),
     # Workload 2 in mixed units: 100 ms vs PyTensor 0.45 s, JAX 130 ms.
     rec("2 fused elemwise 3x1e7", "numpy", 197, "ms"),
     rec("2 fused elemwise 3x1e7", "aesara", 100, "ms"),
@@ -66,6 +69,12 @@ SYNTHETIC = [
     rec("5 compile a+b warm", "pytensor", 0.5, "s", "compile time"),
     rec("5 compile scan100 warm", "aesara", 0.2, "s", "compile time"),
     rec("5 compile scan100 warm", "pytensor", 0.5, "s", "compile time"),
+    # Workload 6: import times, NumPy the floor.
+    rec("6 import", "numpy", 0.1, "s", "import time"),
+    rec("6 import", "aesara", 0.3, "s", "import time"),
+    rec("6 import", "aesara tensor", 300, "ms", "import time"),
+    rec("6 import", "pytensor", 0.4, "s", "import time"),
+    rec("6 import", "jax", 1.2, "s", "import time"),
 ]
 
 
@@ -93,7 +102,7 @@ def test_header_and_every_workload_present(table):
         "met",
     ]
     labels = [row[0] for row in summary[1:]]
-    for prefix in ("1 call", "2 fused", "3 grad", "4 logreg", "5 compile"):
+    for prefix in ("1 call", "2 fused", "3 grad", "4 logreg", "5 compile", "6 import"):
         assert any(label.startswith(prefix) for label in labels), prefix
     # The expected compile graphs appear even with no figure at all.
     assert by_label["5 compile chain20 cold"][1:] == [
@@ -119,6 +128,36 @@ def test_call_overhead_targets_compare_like_with_like(table):
     assert trust[2] == f"{2.0 / 0.34:.3g}x"
     vectors = by_label["1 call overhead float64 vectors (10)"]
     assert vectors[1] == "n/a" and vectors[-1] == "n/a"
+
+
+def test_numpy_scalar_arguments_compared_with_array_arguments(table):
+    by_label, _ = table
+    row = by_label["1 call overhead float64 scalars, numpy scalars"]
+    assert row[1] == "2.5 us"
+    assert row[3] == "0.25x"  # against PyTensor's NumPy-scalar figure
+    assert row[5] == "<= 1.5x aesara" and row[-1] == "yes"
+    # Over 1.5x the 0-d-array figure fails the line.
+    index = run_all.index_results(
+        [
+            rec("1 call overhead float64 scalars", "aesara", 0.2),
+            rec("1 call overhead float64 scalars", "aesara numpy_scalars", 0.4),
+        ]
+    )
+    rows = {r[0]: r for r in run_all.summarize(index)[1:]}
+    assert rows["1 call overhead float64 scalars, numpy scalars"][-1] == "no"
+
+
+def test_import_time_absolute_target_and_peer_ratios(table):
+    by_label, _ = table
+    row = by_label["6 import aesara"]
+    assert row[1:5] == ["300 ms", "3x", "0.75x", "0.25x"]
+    assert row[5] == "<= 350 ms" and row[-1] == "yes"
+    tensor = by_label["6 import aesara.tensor"]
+    assert tensor[1] == "300 ms" and tensor[-2:] == ["-", "-"]
+    slow = run_all.index_results([rec("6 import", "aesara", 0.5, "s", "import time")])
+    rows = {r[0]: r for r in run_all.summarize(slow)[1:]}
+    assert rows["6 import aesara"][-1] == "no"
+    assert rows["6 import aesara"][2] == "n/a"
 
 
 def test_units_are_converted_and_both_targets_needed(table):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import typing
 
 import numpy as np
-import scipy.linalg
 
 from aesara.gradient import DisconnectedType, grad_not_implemented
 from aesara.graph.basic import Apply, Variable, clone_replace
@@ -21,7 +20,9 @@ from aesara.tensor._slinalg_utils import (
     _complex_grads_missing,
     _dot,
     _input_grad,
+    _lazy_scipy_attribute,
     _result_dtype,
+    _scipy_linalg,
     _square_size,
     _zeros_like,
 )
@@ -81,7 +82,7 @@ class Eigvalsh(Op):
                 f"{inputs[1].shape}"
             )
         b = inputs[1] if len(inputs) == 2 else None
-        w = scipy.linalg.eigvalsh(inputs[0], b, lower=self.lower)
+        w = _scipy_linalg().eigvalsh(inputs[0], b, lower=self.lower)
         output_storage[0][0] = _cast_out(w, node)
 
     def infer_shape(self, fgraph, node, input_shapes):
@@ -142,7 +143,7 @@ class EigvalshGrad(Op):
     def perform(self, node, inputs, output_storage, params=None):
         *mats, gw = inputs
         b = mats[1] if len(mats) == 2 else None
-        w, v = scipy.linalg.eigh(mats[0], b, lower=self.lower)
+        w, v = _scipy_linalg().eigh(mats[0], b, lower=self.lower)
         tri, tri_strict = (
             (np.tril, lambda x: np.triu(x, 1))
             if self.lower
@@ -209,7 +210,7 @@ class _EigvalshTangent(Op):
         half = len(inputs) // 2
         mats, tangents = inputs[:half], inputs[half:]
         b = mats[1] if half == 2 else None
-        w, v = scipy.linalg.eigh(mats[0], b, lower=self.lower)
+        w, v = _scipy_linalg().eigh(mats[0], b, lower=self.lower)
         tri = np.tril if self.lower else np.triu
         k = -1 if self.lower else 1
 
@@ -292,7 +293,7 @@ class Expm(Op):
     def perform(self, node, inputs, output_storage, params=None):
         (a,) = inputs
         _check_runtime_square("expm", "the input", a)
-        output_storage[0][0] = _cast_out(scipy.linalg.expm(a), node)
+        output_storage[0][0] = _cast_out(_scipy_linalg().expm(a), node)
 
     def infer_shape(self, fgraph, node, input_shapes):
         return [input_shapes[0]]
@@ -333,7 +334,7 @@ class ExpmGrad(Op):
 
     def perform(self, node, inputs, output_storage, params=None):
         a, g = inputs
-        value = scipy.linalg.expm_frechet(
+        value = _scipy_linalg().expm_frechet(
             np.asarray(a, dtype=np.float64).T,
             np.asarray(g, dtype=np.float64),
             compute_expm=False,
@@ -459,7 +460,7 @@ class SolveContinuousLyapunov(Op):
     def perform(self, node, inputs, output_storage, params=None):
         a, q = inputs
         _check_lyapunov_values("solve_continuous_lyapunov", a, q)
-        x = scipy.linalg.solve_continuous_lyapunov(a, q)
+        x = _scipy_linalg().solve_continuous_lyapunov(a, q)
         output_storage[0][0] = _cast_out(x, node)
 
     def infer_shape(self, fgraph, node, input_shapes):
@@ -518,7 +519,7 @@ class SolveDiscreteLyapunov(Op):
     def perform(self, node, inputs, output_storage, params=None):
         a, q = inputs
         _check_lyapunov_values("solve_discrete_lyapunov", a, q)
-        x = scipy.linalg.solve_discrete_lyapunov(a, q, method=self.method)
+        x = _scipy_linalg().solve_discrete_lyapunov(a, q, method=self.method)
         output_storage[0][0] = _cast_out(x, node)
 
     def infer_shape(self, fgraph, node, input_shapes):
@@ -588,3 +589,7 @@ def solve_discrete_lyapunov(
         ``X``, of ``q``'s shape.
     """
     return SolveDiscreteLyapunov(method)(a, q)
+
+
+def __getattr__(name: str) -> typing.Any:
+    return _lazy_scipy_attribute(__name__, name)

@@ -15,6 +15,24 @@ from aesara.graph.op import Op
 from aesara.tensor.basic import as_tensor_variable
 
 
+def _scipy_linalg() -> typing.Any:
+    """:mod:`scipy.linalg`, imported on first use: it costs about 0.3 s, a
+    large part of ``import aesara``, and only computing these ops needs it."""
+    import scipy.linalg
+
+    return scipy.linalg
+
+
+def _lazy_scipy_attribute(module: str, name: str) -> typing.Any:
+    """A module ``__getattr__``: ``scipy`` (with ``scipy.linalg`` loaded), the
+    attribute the modules that imported ``scipy.linalg`` eagerly had."""
+    if name == "scipy":
+        import scipy.linalg
+
+        return scipy
+    raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
 def _shape_str(shape: Sequence[int | None]) -> str:
     inner = ", ".join("?" if s is None else str(s) for s in shape)
     return f"({inner}{',' if len(shape) == 1 else ''})"

@@ -30,7 +30,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.linalg import blas as _scipy_blas
 
 from aesara.graph.basic import Apply, Variable
 from aesara.graph.op import Op
@@ -143,7 +142,10 @@ def _blas_func(name: str, *arrays: np.ndarray):
         return None
     if name == "ger" and dt.kind == "c":
         name = "geru"
-    return _scipy_blas.get_blas_funcs(name, dtype=dt)
+    # Imported here: scipy.linalg costs about 0.3 s, a large part of ``import aesara``.
+    from scipy.linalg import blas
+
+    return blas.get_blas_funcs(name, dtype=dt)
 
 
 # ---------------------------------------------------------------------------

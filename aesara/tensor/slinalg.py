@@ -28,7 +28,6 @@ from __future__ import annotations
 import typing
 
 import numpy as np
-import scipy.linalg
 
 from aesara.graph.basic import Apply, Variable
 from aesara.graph.op import Op
@@ -42,8 +41,10 @@ from aesara.tensor._slinalg_utils import (
     _fold,
     _half_diagonal_lower,
     _input_grad,
+    _lazy_scipy_attribute,
     _outer_or_dot,
     _result_dtype,
+    _scipy_linalg,
     _shape_str,
     _square_size,
     _symmetric_from,
@@ -116,7 +117,7 @@ class Cholesky(Op):
         (x,) = inputs
         _check_runtime_square("cholesky", "the input", x)
         try:
-            value = scipy.linalg.cholesky(x, lower=self.lower)
+            value = _scipy_linalg().cholesky(x, lower=self.lower)
         except np.linalg.LinAlgError:
             if self.on_error == "raise":
                 raise
@@ -297,7 +298,7 @@ class Solve(SolveBase):
     def perform(self, node, inputs, output_storage, params=None):
         a, b = inputs
         self._check_values(a, b)
-        value = scipy.linalg.solve(
+        value = _scipy_linalg().solve(
             a,
             b,
             assume_a=self.assume_a,
@@ -357,7 +358,7 @@ class SolveTriangular(SolveBase):
     def perform(self, node, inputs, output_storage, params=None):
         a, b = inputs
         self._check_values(a, b)
-        value = scipy.linalg.solve_triangular(
+        value = _scipy_linalg().solve_triangular(
             a,
             b,
             trans=self.trans,
@@ -404,7 +405,7 @@ class CholeskySolve(SolveBase):
     def perform(self, node, inputs, output_storage, params=None):
         c, b = inputs
         self._check_values(c, b)
-        value = scipy.linalg.cho_solve(
+        value = _scipy_linalg().cho_solve(
             (c, self.lower), b, check_finite=self.check_finite
         )
         output_storage[0][0] = _cast_out(value, node)
@@ -546,3 +547,7 @@ from aesara.tensor._slinalg_matfun import (  # noqa: E402
     solve_continuous_lyapunov,
     solve_discrete_lyapunov,
 )
+
+
+def __getattr__(name: str) -> typing.Any:
+    return _lazy_scipy_attribute(__name__, name)

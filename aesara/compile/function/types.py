@@ -489,19 +489,6 @@ class Function:
                 if pos in copies:
                     kwargs[key] = copies[pos]
         return args, kwargs
-        for p in positions:
-            a = args[p] if p < len(args) else None
-            if not isinstance(a, np.ndarray):
-                continue
-            if any(q != p and np.may_share_memory(a, b) for q, b in arrays):
-                args[p] = a.copy()
-        for cell in cells:
-            value = cell[0]
-            if isinstance(value, np.ndarray):
-                for q, b in arrays:
-                    if np.may_share_memory(value, b):
-                        args[q] = b.copy()
-        return tuple(args), kwargs
 
     @property
     def trust_input(self) -> bool:

@@ -38,10 +38,49 @@ def blas_runtime_source() -> str:
     return _SOURCE.read_text()
 
 
-def _register(module: ModuleType) -> None:
-    from scipy.linalg import cython_blas
+def _cython_blas_capi() -> dict:
+    """``scipy.linalg.cython_blas.__pyx_capi__``, without importing ``scipy.linalg``.
 
-    capi = cython_blas.__pyx_capi__
+    Importing the ``scipy.linalg`` package costs about 0.3 s (mostly SciPy's
+    array-API layer), several times what loading a compiled function from a
+    warm cache takes, and the capsules only need the ``cython_blas``
+    extension. It is loaded on its own and then taken out of ``sys.modules``
+    again: a later ``import scipy.linalg`` imports it as usual (a Cython
+    extension hands back the module it made), so SciPy sees no difference.
+    """
+    import sys
+
+    name = "scipy.linalg.cython_blas"
+    if "scipy.linalg" in sys.modules:
+        from scipy.linalg import cython_blas
+
+        return dict(cython_blas.__pyx_capi__)
+    import importlib.machinery
+    import importlib.util
+
+    parent = importlib.util.find_spec("scipy.linalg")
+    spec = None
+    if parent is not None and parent.submodule_search_locations:
+        spec = importlib.machinery.PathFinder.find_spec(
+            name, list(parent.submodule_search_locations)
+        )
+    if spec is None or not isinstance(
+        spec.loader, importlib.machinery.ExtensionFileLoader
+    ):
+        from scipy.linalg import cython_blas  # an unusual install: the usual way
+
+        return dict(cython_blas.__pyx_capi__)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+        return dict(module.__pyx_capi__)
+    finally:
+        if sys.modules.get(name) is module and "scipy.linalg" not in sys.modules:
+            del sys.modules[name]
+
+
+def _register(module: ModuleType) -> None:
+    capi = _cython_blas_capi()
     order = (module.R_GEMM, module.R_GEMV, module.R_GER, module.R_DOT)
     for t, names in _ROUTINES.items():
         for r, name in zip(order, names):

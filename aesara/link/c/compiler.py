@@ -30,7 +30,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import sysconfig
 import threading
 import warnings
 from collections.abc import Callable
@@ -60,7 +59,9 @@ __all__ = [
     "warn_no_compiler",
 ]
 
-_EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+# The interpreter's tagged extension suffix (sysconfig's EXT_SUFFIX), read
+# without importing sysconfig: loading a cached module should not pay for it.
+_EXT_SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
 
 class CompileError(RuntimeError):
@@ -198,6 +199,8 @@ def default_compile_flags(light: bool = False) -> list[str]:
 
 
 def _include_dirs() -> list[str]:
+    import sysconfig
+
     return [sysconfig.get_paths()["include"], np.get_include()]
 
 

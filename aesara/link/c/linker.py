@@ -136,36 +136,36 @@ def make_fast_call(function, vm: Callable) -> Callable | None:
 
     Returns ``None`` when the function needs the general path (profiling).
     """
+    from aesara.configdefaults import config
     from aesara.link.c.runtime import get_runtime
-    from aesara.tensor.type import TensorType
 
     if function.profile:
         return None
     rt = get_runtime()
-    typenums, ndims, shapes, fast_ok, kinds = [], [], [], [], []
+    typenums, ndims, shapes, fast_ok, conv = [], [], [], [], []
     for k in function._explicit:
         c = function.input_storage[k]
         t = c.type
-        if isinstance(t, TensorType) and not getattr(
-            t, "filter_checks_isfinite", False
-        ):
-            dt = np.dtype(t.dtype)
-            typenums.append(dt.num)
+        if _converts_in_c(t):
+            typenums.append(np.dtype(t.dtype).num)
             ndims.append(t.ndim)
             shapes.append(
                 tuple(t.shape) if any(s is not None for s in t.shape) else None
             )
             fast_ok.append(1)
-            kind = 0
-            if t.ndim == 0 and not c.strict:
-                kind = 1 if dt == np.float64 else 2 if dt == np.int64 else 0
-            kinds.append(kind)
+            # What the input's filter is given (see ``Function._in_filters``).
+            flags = _FC_STRICT if c.strict else 0
+            if c.allow_downcast:
+                flags |= _FC_DOWNCAST
+            elif c.allow_downcast is None:
+                flags |= _FC_DOWNCAST_NONE
+            conv.append(flags)
         else:
             typenums.append(-1)
             ndims.append(-1)
             shapes.append(None)
             fast_ok.append(0)
-            kinds.append(0)
+            conv.append(0)
     out_cell = function._out_cells[0] if function._simple else None
     fast = rt.FastCall(
         tuple(function._in_cells),
@@ -174,15 +174,39 @@ def make_fast_call(function, vm: Callable) -> Callable | None:
         tuple(ndims),
         tuple(shapes),
         tuple(fast_ok),
-        tuple(kinds),
+        tuple(conv),
         vm,
         out_cell,
         function._collect_no_subset,
         function._call_general,
         function._bad_input,
         function._call_contended,
+        config,
     )
     return fast
+
+
+# Conversion flags of ``FastCall`` (``FC_*`` in runtime.c).
+_FC_STRICT = 1
+_FC_DOWNCAST = 2
+_FC_DOWNCAST_NONE = 4
+
+
+def _converts_in_c(t) -> bool:
+    """Whether the C call path may convert arguments for an input of type ``t``.
+
+    It reproduces :meth:`TensorType.filter` (falling back to it for anything
+    unusual), so the type must use that filter unchanged.
+    """
+    from aesara.tensor.type import TensorType
+
+    cls = type(t)
+    return (
+        isinstance(t, TensorType)
+        and cls.filter is TensorType.filter
+        and cls._convert is TensorType._convert
+        and not getattr(t, "filter_checks_isfinite", False)
+    )
 
 
 def call_descriptor() -> object:

@@ -122,7 +122,7 @@ def test_fast_call_semantics():
     s, t = dscalar("s"), dscalar("t")
     f = function([s, t], s * t, mode=CVM_MODE)
     assert f(1.5, 2.0) == 3.0 and isinstance(f(1.5, 2.0), np.ndarray)
-    assert f(np.array(3.0), 2) == 6.0  # an int goes through the filter
+    assert f(np.array(3.0), 2) == 6.0  # an int is converted too
     assert f(s=2.0, t=4.0) == 8.0
     with pytest.raises(TypeError, match="Missing required input"):
         f(1.0)
