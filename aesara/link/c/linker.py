@@ -186,7 +186,7 @@ def make_fast_call(function, vm: Callable) -> Callable | None:
     return fast
 
 
-# Conversion flags of ``FastCall`` (``FC_*`` in runtime.c).
+# Conversion flags of ``FastCall`` (``FC_*`` in call_path.c).
 _FC_STRICT = 1
 _FC_DOWNCAST = 2
 _FC_DOWNCAST_NONE = 4

@@ -23,20 +23,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["PREBUILT", "load_prebuilt", "prebuilt_name"]
+__all__ = ["PREBUILT", "load_prebuilt", "prebuilt_name", "read_sources"]
 
 PACKAGE = "aesara.link.c._prebuilt"
 
-# name hint -> (source file, extra flags, libraries), exactly as the loaders
-# pass them to ``compile_module`` (with ``light=True``).
-PREBUILT: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "runtime": ("runtime.c", ("-fopenmp",), ()),
+# name hint -> (source file or files, extra flags, libraries), exactly as the
+# loaders pass them to ``compile_module`` (with ``light=True``). Several files
+# are joined, in order, into one translation unit.
+PREBUILT: dict[str, tuple[str | tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "runtime": (("runtime.c", "call_path.c"), ("-fopenmp",), ()),
     "reduce_runtime": ("reduce_runtime.c", (), ()),
     "blas_runtime": ("blas_runtime.c", (), ()),
     "structural_view": ("structural_runtime.c", ("-DAE_WITH_VIEW",), ()),
     "structural_alloc": ("structural_runtime.c", ("-DAE_WITH_ALLOC", "-O3"), ()),
     "structural_subtensor": ("structural_runtime.c", ("-DAE_WITH_SUBTENSOR",), ()),
 }
+
+
+def read_sources(c_dir: Path, files: str | Sequence[str]) -> str:
+    """The source of a runtime: its file, or its files joined in order."""
+    if isinstance(files, str):
+        files = (files,)
+    return "\n".join((c_dir / f).read_text() for f in files)
 
 
 def prebuilt_name(
@@ -83,8 +91,8 @@ def generate_sources(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     result = []
-    for hint, (filename, flags, libraries) in PREBUILT.items():
-        source = (c_dir / filename).read_text()
+    for hint, (files, flags, libraries) in PREBUILT.items():
+        source = read_sources(c_dir, files)
         name = prebuilt_name(hint, source, flags, libraries)
         path = out_dir / f"{name}.c"
         path.write_text(source.replace("MODULE_NAME", name))

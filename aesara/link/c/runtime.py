@@ -18,15 +18,18 @@ from types import ModuleType
 
 __all__ = ["build_runtime", "get_runtime", "runtime_available", "runtime_source"]
 
-_SOURCE = Path(__file__).with_name("runtime.c")
+# Part 1 (thunks, the C loop) and part 2 (the call path, the module).
+RUNTIME_FILES = ("runtime.c", "call_path.c")
 _lock = threading.Lock()
 _runtime: ModuleType | None = None
 _failed: dict[str, BaseException] = {}
 
 
 def runtime_source() -> str:
-    """The C source of the runtime."""
-    return _SOURCE.read_text()
+    """The C source of the runtime (its files joined into one unit)."""
+    from aesara.link.c.prebuilt import read_sources
+
+    return read_sources(Path(__file__).parent, RUNTIME_FILES)
 
 
 def _flags() -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """The C call path converts arguments exactly as ``TensorType.filter`` does.
 
-``FastCall`` (runtime.c) converts the arguments it is sure about in C and
+``FastCall`` (call_path.c) converts the arguments it is sure about in C and
 hands everything else to the input's filter. These tests call each compiled
 function twice per argument, once through the C path (``f(arg)``) and once
 through the Python path with the filter (``Function._py_call_owned``), over a

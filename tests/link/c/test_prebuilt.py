@@ -14,6 +14,7 @@ from aesara.link.c.prebuilt import (
     generate_sources,
     load_prebuilt,
     prebuilt_name,
+    read_sources,
 )
 from tests.link.c.test_cache_functions import (
     assert_ok,
@@ -35,7 +36,7 @@ def _installed() -> set[str]:
 
 def _current_names() -> dict[str, str]:
     return {
-        hint: prebuilt_name(hint, (C_DIR / f).read_text(), flags, libs)
+        hint: prebuilt_name(hint, read_sources(C_DIR, f), flags, libs)
         for hint, (f, flags, libs) in PREBUILT.items()
     }
 
@@ -75,7 +76,7 @@ def test_unknown_or_edited_runtime_is_not_loaded():
 @needs_prebuilt
 def test_installed_runtimes_load_for_current_sources():
     for hint, (f, flags, libs) in PREBUILT.items():
-        mod = load_prebuilt(hint, (C_DIR / f).read_text(), flags, libs)
+        mod = load_prebuilt(hint, read_sources(C_DIR, f), flags, libs)
         assert mod is not None, hint
         assert mod.__name__.startswith(PACKAGE + ".rt_" + hint)
 
