@@ -381,17 +381,48 @@ def compile_shared_library(
 
 # Kernels loaded by this process, kept loaded: a later dlopen() of the same
 # path (by the runtime's thunks) finds the loaded copy by name, so it works
-# even after the cache evicted the file.
-_pinned: dict[str, object] = {}
+# even after the cache evicted the file. Bounded: every loaded library costs
+# a few of the process's memory mappings (at most ``vm.max_map_count``,
+# usually 65530), so a process that compiles many thousands of distinct
+# kernels would otherwise fail to load anything, or to start a thread. The
+# least recently used pins are released (the thunks hold their own dlopen()
+# references) and their paths forgotten by the translation registry, so the
+# next graph needing one goes through the cache again.
+_MAX_PINNED = 2048
+_pinned: dict[str, object] = {}  # insertion order: least recently used first
+_pin_lock = threading.Lock()
 
 
 def _pin(path: Path) -> Path:
     import ctypes
 
     name = str(path)
-    if name not in _pinned:
-        _pinned.setdefault(name, ctypes.CDLL(name))
+    released: list = []
+    with _pin_lock:
+        lib = _pinned.pop(name, None)
+        if lib is None:
+            lib = ctypes.CDLL(name)
+        _pinned[name] = lib
+        if len(_pinned) > _MAX_PINNED:
+            # In batches, so the registry is scanned once per many loads.
+            for old in list(_pinned)[: len(_pinned) - (_MAX_PINNED * 3) // 4]:
+                released.append((old, _pinned.pop(old)))
+    if released:
+        from aesara.link.c.registry import forget_artifacts
+
+        forget_artifacts({Path(old) for old, _ in released})
+        _dlclose_all(lib for _, lib in released)
     return path
+
+
+def _dlclose_all(libs) -> None:
+    # ctypes never unloads a library on its own.
+    try:
+        from _ctypes import dlclose
+    except ImportError:  # not POSIX: keep them
+        return
+    for lib in libs:
+        dlclose(lib._handle)
 
 
 def _build_and_load(

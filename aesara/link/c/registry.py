@@ -36,6 +36,7 @@ __all__ = [
     "CPlan",
     "build_plans",
     "c_translator",
+    "forget_artifacts",
     "plan_for",
     "register_c_translation",
     "run_in_threads",
@@ -169,6 +170,18 @@ def _build_one(plan: CPlan) -> Any:
             _building.pop(key, None)
         event.set()
     return artifact
+
+
+def forget_artifacts(paths: set) -> None:
+    """Drop the built artifacts that are one of ``paths`` (no longer kept loaded).
+
+    The next plan with such a key is built again, which finds the file in
+    the compile cache (or rebuilds it) and loads it anew.
+    """
+    with _build_lock:
+        stale = [k for k, a in _artifacts.items() if a in paths]
+        for k in stale:
+            del _artifacts[k]
 
 
 def run_in_threads(

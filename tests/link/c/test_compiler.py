@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import warnings
 
@@ -207,3 +208,39 @@ def test_warning_says_what_failed(monkeypatch):
     assert "no working C compiler" in message and "boom" in message
     message = warning_for(OSError(28, "No space left on device"))
     assert "No space left on device" in message and "Install gcc" not in message
+
+
+def _mapped_kernels() -> set:
+    with open("/proc/self/maps") as f:
+        return {line.split()[-1] for line in f if line.rstrip().endswith("kernel.so")}
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/maps"), reason="needs /proc/self/maps (Linux)"
+)
+def test_kernels_of_dead_functions_are_unloaded(monkeypatch):
+    """Loaded kernels are bounded: a long-running process compiling many
+    distinct graphs used to map every kernel forever, until the process ran
+    out of memory mappings (vm.max_map_count) and could not load anything."""
+    import gc
+
+    import aesara
+    import aesara.tensor as at
+
+    monkeypatch.setattr(compiler, "_MAX_PINNED", 4)
+    x = at.dvector("x")
+    before = _mapped_kernels()
+    keep = aesara.function([x], at.exp(x * 1.25) - 0.125)
+    for i in range(12):
+        f = aesara.function([x], at.exp(x * (i + 0.5)) + i)
+        np.testing.assert_allclose(f(np.ones(2)), np.exp(i + 0.5) + i)
+        del f
+    gc.collect()
+    mapped = _mapped_kernels() - before
+    # The live function's kernel and at most the pinned ones stay mapped.
+    assert len(mapped) <= 4 + 1, mapped
+    # The function whose kernel was unpinned still runs (its own reference).
+    np.testing.assert_allclose(keep(np.ones(2)), np.exp(1.25) - 0.125)
+    # And the same graph compiles again (the kernel is found in the cache).
+    g = aesara.function([x], at.exp(x * 0.5) + 0)
+    np.testing.assert_allclose(g(np.ones(2)), np.exp(0.5))
