@@ -73,6 +73,18 @@ def _grad_like(g: Variable, x: Variable) -> Variable:
         from aesara.tensor.basic import cast
 
         g = cast(g, x.type.dtype)
+    # A product's gradient can lose a static length 1 that only ``x`` knew
+    # (``(?, 1) . (?,)`` gives ``outer(gz, y)`` of shape ``(?, ?)``); a
+    # DimShuffle dropping that axis upstream needs it back.
+    lost = [
+        d
+        for d, (sx, sg) in enumerate(zip(x.type.shape, g.type.shape))
+        if sx == 1 and sg != 1
+    ]
+    if lost and g.type.ndim == x.type.ndim:
+        from aesara.tensor.shape import specify_broadcastable
+
+        g = specify_broadcastable(g, *lost)
     return g
 
 

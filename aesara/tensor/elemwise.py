@@ -355,6 +355,39 @@ def _fold(fn: Callable) -> Callable:
     return folded
 
 
+def _fresh_results(fn: Callable) -> Callable:
+    """``fn`` whose array results never share memory with its arguments.
+
+    NumPy functions that are not ufuncs may return a view of an argument, or
+    the argument itself (``np.real``/``np.imag`` of complex data, ``np.real``
+    of real data). An Elemwise output declares no ``view_map``, so the
+    destroy handler would not see the alias: an in-place op could overwrite
+    the input while the "result" is still to be read, and a function could
+    hand the caller its own input back. Such results are copied.
+    """
+
+    def fresh(*args):
+        r = fn(*args)
+        if isinstance(r, tuple):
+            return tuple(_unaliased(res, args) for res in r)
+        return _unaliased(r, args)
+
+    fresh.__wrapped__ = fn
+    return fresh
+
+
+def _unaliased(res: Any, args: Sequence) -> Any:
+    """``res``, or a copy of it when it is (a view of) one of ``args``."""
+    if not isinstance(res, np.ndarray):
+        return res
+    if any(res is a for a in args) or (
+        res.base is not None  # a new array owns its memory
+        and any(isinstance(a, np.ndarray) and np.may_share_memory(res, a) for a in args)
+    ):
+        return res.copy()
+    return res
+
+
 def _broadcast_second(x, y):
     shape = np.broadcast_shapes(np.shape(x), np.shape(y))
     return np.array(np.broadcast_to(y, shape))
@@ -448,6 +481,13 @@ def _composite_function(composite: Any) -> Callable:
     out_slots = [slot_of(o) for o in outputs]
     size = n
 
+    def full(r, shape):
+        # An output that reads only some inputs (or none) still has the
+        # shape of all of them broadcast, like any element-wise result.
+        if np.shape(r) == shape:
+            return r
+        return np.array(np.broadcast_to(r, shape))
+
     def run(*args):
         vals: list[Any] = [None] * size
         vals[: len(args)] = args
@@ -460,9 +500,10 @@ def _composite_function(composite: Any) -> Callable:
             else:
                 for o, ri, dt in zip(outs, r, dts):
                     vals[o] = np.asarray(ri, dtype=dt)
+        shape = np.broadcast_shapes(*(np.shape(a) for a in args))
         if len(out_slots) == 1:
-            return vals[out_slots[0]]
-        return tuple(vals[o] for o in out_slots)
+            return full(vals[out_slots[0]], shape)
+        return tuple(full(vals[o], shape) for o in out_slots)
 
     return run
 
@@ -700,7 +741,7 @@ class Elemwise(Op):
             if self.nfunc_spec[1] == 2 and self.nin != 2:
                 fn = _fold(fn)
         elif self.nfunc is not None:
-            fn = self.nfunc
+            fn = _fresh_results(self.nfunc)
         else:
             fn = _array_function(self.scalar_op, ())
         self._impl = fn

@@ -69,6 +69,18 @@ def _same_type_or_specific(old: Variable, new: Variable) -> bool:
     return old.type == new.type or old.type.is_super(new.type)
 
 
+def _spans(v: Variable, out: Variable) -> bool:
+    """Whether the term ``v`` of the sum ``out`` has ``out``'s whole shape.
+
+    A term with a static length 1 where the sum is longer is broadcast by
+    the addition. The accumulator of gemm/ger may be (it broadcasts), the
+    product may not: gemm computes it at its own shape.
+    """
+    return v.type.ndim == out.type.ndim and all(
+        sv != 1 or so == 1 for sv, so in zip(v.type.shape, out.type.shape)
+    )
+
+
 def _scalar_factor(v: Variable) -> Variable | None:
     """``v`` as a 0-d tensor when it is a scalar broadcast along every axis."""
     if v.type.ndim == 0:
@@ -155,7 +167,12 @@ def _outer_operands(x: Variable, y: Variable):
         return None
     if tuple(xo.op.new_order) != (0, "x") or tuple(yo.op.new_order) != ("x", 0):
         return None
-    return xo.inputs[0], yo.inputs[0]
+    u, v = xo.inputs[0], yo.inputs[0]
+    # The same orders also drop a broadcastable axis of a matrix ((?, 1) ->
+    # (?, 1) reordered): no vector to hand to ger then.
+    if u.type.ndim != 1 or v.type.ndim != 1:
+        return None
+    return u, v
 
 
 @node_rewriter([Dot])
@@ -208,6 +225,7 @@ def local_gemm(fgraph, node):
             and isinstance(bo.op, (Dot22, Dot22Scalar))
             and base.type.dtype == dt
             and _n_clients(fgraph, base) == 1
+            and _spans(base, out)
         ):
             dot_k = k
             break
