@@ -23,6 +23,10 @@ a different order by the two modes), and the gradient of ``max`` at ties
 keeps them out: thresholds are constants no structural value can equal
 (``0.37``...), float-to-int casts are offset by such a constant, and ``max``
 reduces float values only along axes where they are almost surely distinct.
+Values computed in float32 differ between correct evaluations by float32
+rounding (the C kernels contract ``a * b + c`` into fused multiply-adds,
+rewrites reorder): they are never compared, cast to integers or given to
+``sin`` when large (see :func:`rounded_in_float32`).
 """
 
 from __future__ import annotations
@@ -193,6 +197,8 @@ class GraphBuilder:
     def make(self, var, shape, bound, distinct, lower=0.0) -> Term | None:
         if not bound <= VALUE_LIMIT:
             return None
+        if var.type.dtype == "int8" and bound > 127:
+            return None  # would wrap around
         shape = tuple(int(s) for s in shape)
         if var.type.ndim != len(shape):
             raise AssertionError(f"generator shape bug: {var.type} vs {shape}")
@@ -209,8 +215,8 @@ class GraphBuilder:
             ndim = int(rng.choice([0, 1, 2], p=[0.2, 0.35, 0.45]))
             dtype = str(
                 rng.choice(
-                    ["float64", "float32", "int64", "int32", "bool"],
-                    p=[0.6, 0.1, 0.15, 0.1, 0.05],
+                    ["float64", "float32", "int64", "int32", "int8", "bool"],
+                    p=[0.6, 0.1, 0.12, 0.08, 0.05, 0.05],
                 )
             )
             if k == 0:
@@ -300,6 +306,10 @@ class GraphBuilder:
                 at.exp(x), t.shape, math.exp(t.bound), t.distinct, math.exp(-t.bound)
             )
         if op == "sin":
+            if t.bound > 10 and rounded_in_float32(x):
+                # sin(400) in float32 is off by ~400 ulps of 1: the
+                # rewritten and the reference graph round differently.
+                return None
             return self.make(at.sin(x), t.shape, 1.0, t.distinct)
         if op == "tanh":
             return self.make(at.tanh(x), t.shape, 1.0, t.distinct)
@@ -408,10 +418,15 @@ class GraphBuilder:
         return self.make(var, shape, bound, distinct)
 
     def compare(self) -> Term | None:
-        """A boolean: a float64/int term against a threshold, or two int terms."""
+        """A boolean: a float/int term against a threshold, or two int terms.
+
+        Float terms computed in float32 are left out (see
+        :func:`rounded_in_float32`).
+        """
         a = self.pick(
             lambda t: (
-                t.dtype in ("int64", "int32", "bool")
+                t.dtype.startswith("int")
+                or t.dtype == "bool"
                 or (t.is_float and not rounded_in_float32(t.var))
             )
         )
@@ -426,7 +441,7 @@ class GraphBuilder:
             return self.make(at.invert(a.var), a.shape, 1, [False] * a.ndim)
         b = self.pick(
             lambda t: (
-                t.dtype in ("int64", "int32")
+                t.dtype.startswith("int")
                 and t is not a
                 and _broadcast_shape(a, t) is not None
             )
@@ -730,7 +745,7 @@ def _cost_term(b: GraphBuilder, t: Term):
         return at.mean(x)
     if form == "sqr":
         return 0.5 * at.sum(at.sqr(x))
-    if form == "sin":
+    if form == "sin" and (t.bound <= 10 or not rounded_in_float32(x)):
         return at.sum(at.sin(x))
     w = b.pick(
         lambda u: u.is_float and u is not t and _broadcast_shape(t, u) == t.shape
@@ -750,7 +765,7 @@ def random_graph(seed: int) -> RandomGraph:
     rng = np.random.default_rng(seed)
     b = GraphBuilder(rng)
     b.make_inputs()
-    b.grow(int(rng.integers(5, 13)))
+    b.grow(int(rng.integers(4, 10)))
     computed = [t for t in b.pool if not t.leaf]
     outputs: list[Variable] = []
     desc: list[str] = []
@@ -766,7 +781,7 @@ def random_graph(seed: int) -> RandomGraph:
         desc.append("value")
     # Gradients of a scalar cost of the float values.
     floats = [t for t in chosen if t.is_float]
-    if floats and rng.random() < 0.85:
+    if floats and rng.random() < 0.8:
         cost = sum(_cost_term(b, t) for t in floats)
         reach = set(graph_inputs([cost]))
         wrt = [t.var for t in b.leaves if t.is_float and t.var in reach]
@@ -897,7 +912,7 @@ class CompositeBuilder:
                 op = self.choice(["exp", "sin", "tanh", "sqr", "neg", "abs", "log"])
                 if op == "exp" and a.bound <= 5:
                     return ScalarTerm(aes.exp(a.var), math.exp(a.bound))
-                if op == "sin":
+                if op == "sin" and (a.bound <= 10 or not rounded_in_float32(a.var)):
                     return ScalarTerm(aes.sin(a.var), 1)
                 if op == "tanh":
                     return ScalarTerm(aes.tanh(a.var), 1)

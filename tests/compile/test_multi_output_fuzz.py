@@ -48,8 +48,8 @@ SLOW_CHUNKS = 100  # 10,000 graphs, other seeds
 SLOW_CHUNK_SIZE = 100
 SLOW_SEED_BASE = 1_000_000
 
-COMPOSITES_PER_CHUNK = 6
-DEFAULT_COMPOSITE_CHUNKS = 4  # 24 Composites
+COMPOSITES_PER_CHUNK = 5
+DEFAULT_COMPOSITE_CHUNKS = 4  # 20 Composites
 SLOW_COMPOSITE_CHUNKS = 50  # 2,000 Composites, other seeds
 SLOW_COMPOSITE_CHUNK_SIZE = 40
 
@@ -606,3 +606,25 @@ def test_gemm_not_formed_from_a_broadcast_term(case):
         f = aesara.function(ins, out)
     np.testing.assert_allclose(f(*vals), expected, rtol=1e-12)
     assert f.maker.fgraph.outputs[0].type.shape[0] != 1
+
+
+def test_switch_merge_keeps_the_switch_dtype():
+    # Found by the graph fuzzer: ``f(switch(c, a, b), switch(c, a, b))`` ->
+    # ``switch(c, f(a, a), f(b, b))`` applied ``f`` to the branches in their
+    # own dtypes: an int8 branch squared in int8 (100 * 100 -> 16), a
+    # float32 branch rounded to float32 where the graph computed in float64.
+    x = at.bvector("x")
+    y = at.dvector("y")
+    s = at.switch(at.gt(x, 0), x, y)
+    xv = np.array([100, -3], dtype="int8")
+    yv = np.array([1.5, 2.5])
+    with aesara.config.change_flags(rewrite_cache=False):
+        f = aesara.function([x, y], s * s)
+    np.testing.assert_array_equal(f(xv, yv), [10000.0, 6.25])
+    a = at.fvector("a")
+    s = at.switch(at.le(a, -0.61), a, y)
+    av = np.array([-1.7, 0.3], dtype="float32")
+    with aesara.config.change_flags(rewrite_cache=False):
+        f = aesara.function([a, y], s * s)
+    expected = np.where(av <= -0.61, av.astype("float64"), yv) ** 2
+    np.testing.assert_allclose(f(av, yv), expected, rtol=1e-15)

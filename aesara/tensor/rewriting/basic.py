@@ -179,6 +179,11 @@ def _scalar_op_is(node: Any, cls: type) -> bool:
     )
 
 
+def _as_dtype(var: Any, dtype: str) -> Any:
+    """``var`` cast to ``dtype`` (``var`` itself when it has that dtype)."""
+    return var if var.type.dtype == dtype else _atb.cast(var, dtype)
+
+
 def _is_fill(var: Any) -> bool:
     return _scalar_op_is(getattr(var, "owner", None), _aes.Second)
 
@@ -708,8 +713,10 @@ def local_merge_switch_same_cond(fgraph, node):
         conds.append(i.owner.inputs[0])
     if any(c is not conds[0] for c in conds[1:]):
         return None
-    lefts = [i.owner.inputs[1] for i in node.inputs]
-    rights = [i.owner.inputs[2] for i in node.inputs]
+    # Each branch in the switch's dtype: ``f`` saw the upcast values, and on
+    # a narrower branch it would round (float32) or overflow (int8) early.
+    lefts = [_as_dtype(i.owner.inputs[1], i.type.dtype) for i in node.inputs]
+    rights = [_as_dtype(i.owner.inputs[2], i.type.dtype) for i in node.inputs]
     new = _atb.switch(conds[0], node.op(*lefts), node.op(*rights))
     copy_stack_trace(node.outputs[0], new)
     return [_broadcast_to_type(new, node.outputs[0])]
