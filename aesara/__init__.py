@@ -38,6 +38,12 @@ from aesara.graph.op import Op
 from aesara.graph.type import Type
 from aesara.printing import debugprint as dprint
 from aesara.printing import pp, pprint
+
+# ``aesara.scan`` is the function (its package stays importable by path:
+# ``aesara.scan.utils``...), as in Aesara.
+from aesara.scan import checkpoints as _scan_checkpoints  # noqa: F401
+from aesara.scan.basic import scan
+from aesara.scan.views import foldl, foldr, map, reduce
 from aesara.updates import OrderedUpdates
 
 
@@ -49,6 +55,11 @@ def get_scalar_constant_value(v):
 
 
 __all__ = [
+    "foldl",
+    "foldr",
+    "map",
+    "reduce",
+    "scan",
     "In",
     "Lop",
     "Mode",

@@ -4,6 +4,7 @@ function calls and is shared by every function using them."""
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,19 @@ from aesara.graph.type import Type
 from aesara.link.basic import Container
 
 __all__ = ["SharedVariable", "shared", "shared_constructor"]
+
+# Creation numbers let ``scan`` tell the shared variables its step created
+# (random generators whose default updates become loop states).
+_creation_numbers = itertools.count()
+
+
+def next_creation_number() -> int:
+    """The creation number the next shared variable will get (a mark)."""
+    global _creation_numbers
+    n = next(_creation_numbers)
+    # ``count`` cannot be peeked: restart it at the taken value.
+    _creation_numbers = itertools.count(n)
+    return n
 
 
 class SharedVariable(Variable):
@@ -47,6 +61,7 @@ class SharedVariable(Variable):
         name: str | None = None,
     ):
         super().__init__(type=type, owner=None, index=None, name=name)
+        self._creation_number = next(_creation_numbers)
         if container is not None:
             self.container = container
             if value is not None or strict is not None:

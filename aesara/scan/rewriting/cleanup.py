@@ -1,0 +1,1 @@
+"""Scan rewrites: cleanup (being written)."""

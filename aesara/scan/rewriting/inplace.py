@@ -1,0 +1,1 @@
+"""Scan rewrites: inplace (being written)."""

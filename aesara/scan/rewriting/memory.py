@@ -1,0 +1,1 @@
+"""Scan rewrites: memory (being written)."""

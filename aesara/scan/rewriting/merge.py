@@ -1,0 +1,1 @@
+"""Scan rewrites: merge (being written)."""

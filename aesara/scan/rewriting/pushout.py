@@ -1,0 +1,1 @@
+"""Scan rewrites: pushout (being written)."""
