@@ -942,12 +942,11 @@ def jacobian(
         graph is instantiated once per row. ``False`` calls :func:`grad` once
         per row. Both give the same values.
 
-    Raises
-    ------
-    JacobianLengthError
-        (a ``NotImplementedError``) when the length of ``expression`` is not
-        known when the graph is built and some op in its gradient cannot be
-        batched: that needs ``aesara.scan``.
+    Notes
+    -----
+    When the length of ``expression`` is only known at run time and some op
+    in its gradient cannot be batched, the rows are computed by a loop
+    (:func:`aesara.scan`).
     """
     from aesara.tensor.basic import as_tensor_variable, constant
 
@@ -984,13 +983,9 @@ def jacobian(
         batched = batch_vjp(vjps, u, eye(n_sym, dtype=u.type.dtype), n_sym)
         if batched is not None:
             return _format_as(is_list, is_tuple, batched)
-        raise JacobianLengthError(
-            f"jacobian: the length of expression {expression} (type "
-            f"{expression.type}) is not known when the graph is built. A Jacobian "
-            "of symbolic length is built as one batched graph, but an op on the "
-            "way cannot take a row axis; looping over rows inside the graph "
-            "needs aesara.scan, which this library does not provide yet. Give "
-            "the expression a static shape (e.g. with specify_shape) instead"
+        # Some op cannot take a row axis: loop over the rows with scan.
+        return _format_as(
+            is_list, is_tuple, _jacobian_by_scan(vjps, u, n_sym, wrt_list)
         )
     dtype = _float_dtype_of(expression)
     rows_per_w: list[list[Variable]] = [[] for _ in wrt_list]
@@ -1030,6 +1025,20 @@ def jacobian(
                 rows_per_w[k].append(r)
     jacs = [_stack_rows(rows, w, n) for rows, w in zip(rows_per_w, wrt_list)]
     return _format_as(is_list, is_tuple, jacs)
+
+
+def _jacobian_by_scan(vjps, u, n, wrt_list) -> list:
+    """Jacobian rows ``vjp(e_i)`` computed by a loop over ``i < n`` (``n`` symbolic)."""
+    from aesara.scan.basic import scan
+    from aesara.tensor.basic import arange, zeros
+    from aesara.tensor.subtensor import set_subtensor
+
+    def one_row(i):
+        e_i = set_subtensor(zeros((n,), dtype=u.type.dtype)[i], 1)
+        return clone_replace(list(vjps), {u: e_i})
+
+    rows, _ = scan(one_row, sequences=[arange(n)], return_list=True)
+    return list(rows[: len(wrt_list)])
 
 
 def hessian(

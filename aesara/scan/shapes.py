@@ -82,6 +82,7 @@ def inner_output_shapes(op, node: Apply, input_shapes) -> list[tuple | None]:
 def infer_scan_shape(op, fgraph, node: Apply, input_shapes) -> list[tuple]:
     """``Scan.infer_shape``: trace lengths from ``n_steps`` and the buffers."""
     from aesara.tensor.math import minimum
+    from aesara.tensor.shape import Shape_i
 
     info = op.info
     n_steps = node.inputs[0]
@@ -90,9 +91,10 @@ def infer_scan_shape(op, fgraph, node: Apply, input_shapes) -> list[tuple]:
     out_shapes: list[Any] = []
 
     def own(o):
-        # The output's own shape: computed from the result itself.
+        # The output's own shape, read from the result (as ShapeFeature does
+        # for what cannot be inferred).
         v = node.outputs[o]
-        return tuple(v.shape[d] for d in range(v.type.ndim))
+        return tuple(Shape_i(d)(v) for d in range(v.type.ndim))
 
     # States: the buffer's entries, the last ``length`` of them.
     for s in range(n_states):
@@ -101,7 +103,7 @@ def infer_scan_shape(op, fgraph, node: Apply, input_shapes) -> list[tuple]:
             if s < info.n_mit_mot and not info.as_while:
                 out_shapes.append(tuple(buf_shape))
             else:
-                out_shapes.append((node.outputs[s].shape[0],) + tuple(buf_shape[1:]))
+                out_shapes.append((own(s)[0],) + tuple(buf_shape[1:]))
             continue
         mintap = min(info.tap_array[s])
         length = minimum(buf_shape[0], n_steps - mintap)
@@ -112,7 +114,7 @@ def infer_scan_shape(op, fgraph, node: Apply, input_shapes) -> list[tuple]:
         o = n_states + k
         step = inner[inner_nit[k]]
         if info.as_while:
-            first = node.outputs[o].shape[0]
+            first = own(o)[0]
         else:
             first = minimum(node.inputs[nit_first + k], n_steps)
         if step is None:
