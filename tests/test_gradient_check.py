@@ -162,9 +162,15 @@ def test_jacobian_of_symbolic_length():
         xv = np.array([1.0, 2.0, 0.5])
         want = np.diag(np.exp(xv)) * np.sum(xv**2) + np.outer(np.exp(xv), 2 * xv)
         np.testing.assert_allclose(f(xv), want, rtol=1e-12)
-    # An op that cannot take a row axis would need scan: a clear error.
-    with pytest.raises(NotImplementedError, match="scan"):
-        jacobian(at.cumsum(x), x)
-    with pytest.raises(ValueError, match="not known"):
-        jacobian(at.cumsum(x), x, vectorize=True)
+    # An op that cannot take a row axis: the rows are computed by a scan.
+    for vectorize in (False, True):
+        jac = jacobian(at.cumsum(x), x, vectorize=vectorize)
+        assert any(
+            type(v.owner.op).__name__ == "Scan"
+            for v in aesara.graph.basic.ancestors([jac])
+            if v.owner is not None
+        )
+        f = aesara.function([x], jac)
+        for n in (0, 1, 4):
+            np.testing.assert_allclose(f(np.ones(n)), np.tril(np.ones((n, n))))
     assert issubclass(JacobianLengthError, NotImplementedError)
