@@ -54,3 +54,13 @@ class ProfileStats:
         for (_fg, node), t in items[:n_apply_to_print]:
             n = self.apply_callcount.get((_fg, node), 0)
             print(f"  {t:.3e}s {n:6d}  {node}", file=file)
+        # Ops running an inner function of their own (Scan with profile=True)
+        # report it after the outer one.
+        seen = set()
+        for _fg, node in self.apply_time:
+            inner = getattr(node.op, "inner_profile", None)
+            if inner is None or id(inner) in seen or inner is self:
+                continue
+            seen.add(id(inner))
+            print(f"\n  Inner function of {node.op}:", file=file)
+            inner.summary(file=file, n_apply_to_print=n_apply_to_print)

@@ -563,6 +563,13 @@ class Scan(Op, ScanMethodsMixin, HasInnerGraph):
         """The inner graph compiled as a :class:`~aesara.compile.function.types.Function`."""
         return self.get_maker().fn
 
+    @property
+    def inner_profile(self):
+        """The inner function's profile (``profile=True`` and compiled), else ``None``."""
+        if not self.profile or self._maker is None:
+            return None
+        return self._maker.fn.profile
+
     def get_maker(self) -> _InnerCompiled:
         """The compiled inner graph (compiled once per op, on first use)."""
         if self._maker is None:
@@ -897,6 +904,8 @@ class ScanRunner:
         self.in_cells = list(fn._in_cells)
         self.out_cells = list(fn._out_cells)
         self.vm = fn.vm
+        if fn.profile:
+            self.vm = _profiled_step(fn)
         n_states = info.n_mit_mot + info.n_mit_sot + info.n_sit_sot
         # Inner input and output positions of each state.
         states: list[_StateSlot] = []
@@ -1059,6 +1068,26 @@ class ScanRunner:
             output_storage[st.outer_out][0] = _chronological(buf, total)
         for o, v in zip(self.shared_outer_out, shared_last):
             output_storage[o][0] = v
+
+
+def _profiled_step(fn) -> Callable[[], None]:
+    """``fn``'s VM, counting each step as a call in ``fn.profile``."""
+    import time
+
+    vm, profile = fn.vm, fn.profile
+    update = getattr(vm, "update_profile", None)
+
+    def step() -> None:
+        t0 = time.perf_counter()
+        vm()
+        dt = time.perf_counter() - t0
+        profile.fct_callcount += 1
+        profile.fct_call_time += dt
+        profile.vm_call_time += dt
+        if update is not None:
+            update(profile)
+
+    return step
 
 
 def _as_n_steps(v: Any) -> int:
