@@ -424,8 +424,10 @@ def scan(
         passed = set(non_seqs)
         missing = [v for v in free if v not in passed]
         if missing:
-            raise ValueError(
-                "scan (strict=True): the step reads "
+            from aesara.graph.fg import MissingInputError
+
+            raise MissingInputError(
+                "scan (strict=True): missing non-sequence(s): the step reads "
                 + ", ".join(
                     f"{v} ({'shared' if isinstance(v, SharedVariable) else 'outer variable'})"
                     for v in missing

@@ -51,8 +51,8 @@ def scan_checkpoints(
     Returns
     -------
     outputs, updates
-        Each output holds the state after steps ``N, 2N, ...`` and after the
-        last step (``ceil(n_steps / N)`` entries), and the updates.
+        Each output holds its value at steps ``N, 2N, ...`` and at the last
+        step (``ceil(n_steps / N)`` entries), and the updates.
     """
     import aesara.tensor as at
     from aesara.tensor.math import ceil_intdiv
@@ -69,7 +69,7 @@ def scan_checkpoints(
     )
     for k, o in enumerate(outs_info):
         if isinstance(o, dict) and "taps" in o:
-            raise ValueError(
+            raise RuntimeError(
                 f"scan_checkpoints: outputs_info[{k}] has taps; checkpointed loops take "
                 "the previous step only"
             )
@@ -104,24 +104,20 @@ def scan_checkpoints(
             s = at.concatenate([s, zeros], axis=0)
         shape = [n_chunks, N] + [s.shape[i] for i in range(1, s.ndim)]
         chunked.append(s.reshape(shape, ndim=s.ndim + 1))
-    n_nit = sum(o is None for o in outs_info)
-    if n_nit:
-        raise ValueError(
-            "scan_checkpoints: every output needs an initial state (outputs without one "
-            "would keep only their chunk's last step); use scan for those"
-        )
     n_seq = len(chunked)
     n_ns = len(non_seqs)
 
     def outer_step(*args):
         chunk_seqs = list(args[:n_seq])
         steps = args[n_seq]
-        prev = list(args[n_seq + 1 : len(args) - n_ns])
+        prev = iter(args[n_seq + 1 : len(args) - n_ns])
         ns = list(args[len(args) - n_ns :])
+        # Outputs without an initial state stay so in each chunk.
+        inner_info = [None if o is None else next(prev) for o in outs_info]
         res, upd = scan(
             fn,
             sequences=chunk_seqs,
-            outputs_info=prev,
+            outputs_info=inner_info,
             non_sequences=ns,
             n_steps=steps,
             name=f"{name}_inner",

@@ -4,21 +4,30 @@
 * :func:`safe_new`: a fresh variable of another's type (inner-graph inputs);
 * :func:`expand_empty`: a state buffer (initial values and room for the steps);
 * :class:`ScanArgs` (in :mod:`aesara.scan.scan_args`, re-exported): a Scan
-  node's inputs and outputs by kind, editable, that builds a new node.
+  node's inputs and outputs by kind, editable, that builds a new node;
+* :func:`reconstruct_graph`: a copy of an inner graph with new inputs;
+* :func:`scan_can_remove_outs`, :func:`compress_outs`: which outputs of a Scan
+  can be dropped, and the inner graph and inputs without them.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
-from aesara.graph.basic import Constant, Variable
+from aesara.graph.basic import Constant, Variable, clone_replace, graph_inputs
+from aesara.scan.scan_args import ScanArgs
 
 __all__ = [
     "InnerFunctionError",
+    "ScanArgs",
+    "compress_outs",
     "expand_empty",
     "forced_replace",
+    "reconstruct_graph",
     "safe_new",
+    "scan_can_remove_outs",
     "until",
 ]
 
@@ -125,10 +134,151 @@ def forced_replace(out: Variable, x: Variable, y: Variable) -> Variable:
     return clone_replace(out, {m: y for m in matches})
 
 
-def __getattr__(name: str):
-    # ScanArgs lives in its own module (it is large); Aesara exposes it here.
-    if name == "ScanArgs":
-        from aesara.scan.scan_args import ScanArgs
+def reconstruct_graph(
+    inputs: Sequence[Variable], outputs: Sequence[Variable], tag: str | None = None
+) -> tuple[list[Variable], list[Variable]]:
+    """A copy of the graph from ``inputs`` to ``outputs`` with new inputs.
 
-        return ScanArgs
-    raise AttributeError(f"module 'aesara.scan.utils' has no attribute {name!r}")
+    Parameters
+    ----------
+    inputs
+        The graph's inputs; each is replaced by a :func:`safe_new` copy
+        (constants are kept).
+    outputs
+        The graph's outputs.
+    tag
+        Appended to the names of the new inputs.
+
+    Returns
+    -------
+    new_inputs, new_outputs
+        The new inputs (in the order of ``inputs``) and the copied outputs.
+    """
+    tag = "" if tag is None else tag
+    new_inputs = [safe_new(x, tag) for x in inputs]
+    replace = {x: nx for x, nx in zip(inputs, new_inputs) if x is not nx}
+    new_outputs = clone_replace(list(outputs), replace=replace)
+    return new_inputs, list(new_outputs)
+
+
+def _output_kind(info: Any, k: int) -> tuple[str, int]:
+    """``(kind, index within the kind)`` of outer output ``k`` of a Scan."""
+    bounds = (
+        ("mit_mot", info.n_mit_mot),
+        ("mit_sot", info.n_mit_sot),
+        ("sit_sot", info.n_sit_sot),
+        ("nit_sot", info.n_nit_sot),
+        ("shared", info.n_shared_outs),
+    )
+    for kind, n in bounds:
+        if k < n:
+            return kind, k
+        k -= n
+    raise IndexError("output index out of range")
+
+
+def scan_can_remove_outs(op: Any, out_idxs: Sequence[int]) -> tuple[list, list]:
+    """Which of the outer outputs ``out_idxs`` of a Scan op are not needed.
+
+    An output in ``out_idxs`` is needed when another output (one not in
+    ``out_idxs``, the while condition, or a needed one) reads its state in
+    the inner graph.
+
+    Parameters
+    ----------
+    op
+        The :class:`~aesara.scan.op.Scan` op.
+    out_idxs
+        Outer output indices the caller would like to drop.
+
+    Returns
+    -------
+    required, not_required
+        The indices of ``out_idxs`` that must stay, and those that can go.
+    """
+    maps = op.get_oinp_iinp_iout_oout_mappings()
+    ins, outs = op.inner_inputs, op.inner_outputs
+    candidates = set(out_idxs)
+    kept_inner_outs = [
+        outs[j]
+        for k in range(op.info.n_outer_outputs)
+        if k not in candidates
+        for j in maps["inner_out_from_outer_out"][k]
+    ]
+    if op.info.as_while:
+        kept_inner_outs.append(outs[-1])
+    required_inputs = set(graph_inputs(kept_inner_outs)) if kept_inner_outs else set()
+    state_inputs = {
+        k: [ins[j] for j in maps["inner_inp_from_outer_out"][k]] for k in out_idxs
+    }
+    required = set()
+    changed = True
+    while changed:
+        changed = False
+        for k in out_idxs:
+            if k in required:
+                continue
+            if any(v in required_inputs for v in state_inputs[k]):
+                required.add(k)
+                changed = True
+                new_outs = [outs[j] for j in maps["inner_out_from_outer_out"][k]]
+                required_inputs |= set(graph_inputs(new_outs))
+    return (
+        [k for k in out_idxs if k in required],
+        [k for k in out_idxs if k not in required],
+    )
+
+
+def compress_outs(op: Any, not_required: Sequence[int], inputs: Sequence[Variable]):
+    """The inner graph and outer inputs of a Scan without some of its outputs.
+
+    Dropping an output drops its inner output(s), its state's inner inputs
+    and its outer input (buffer, nit_sot length or shared value).
+
+    Parameters
+    ----------
+    op
+        The :class:`~aesara.scan.op.Scan` op.
+    not_required
+        Outer output indices to drop (see :func:`scan_can_remove_outs`).
+    inputs
+        The outer inputs of the node.
+
+    Returns
+    -------
+    inner_inputs, inner_outputs, info, outer_inputs, map_old_new
+        What a new ``Scan`` needs, and ``{old outer output index: new index}``
+        for the outputs kept.
+    """
+    n_out = op.info.n_outer_outputs
+    args = ScanArgs(
+        list(inputs),
+        list(range(n_out)),  # the old indices stand in for the outputs
+        op.inner_inputs,
+        op.inner_outputs,
+        op.info,
+        clone=False,
+    )
+    by_kind: dict[str, list[int]] = {}
+    for k in not_required:
+        kind, j = _output_kind(op.info, k)
+        by_kind.setdefault(kind, []).append(j)
+    for kind, idxs in by_kind.items():
+        for j in sorted(set(idxs), reverse=True):
+            del getattr(args, f"outer_out_{kind}")[j]
+            del getattr(args, f"inner_out_{kind}")[j]
+            if kind != "nit_sot":
+                del getattr(args, f"inner_in_{kind}")[j]
+            del getattr(args, f"outer_in_{kind}")[j]
+            if kind in ("mit_mot", "mit_sot", "sit_sot"):
+                del getattr(args, f"{kind}_in_slices")[j]
+            if kind == "mit_mot":
+                del args.mit_mot_out_slices[j]
+    map_old_new = {old: new for new, old in enumerate(args.outer_outputs)}
+    return (
+        args.inner_inputs,
+        args.inner_outputs,
+        args.info,
+        args.outer_inputs,
+        map_old_new,
+    )
