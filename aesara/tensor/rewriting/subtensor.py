@@ -172,7 +172,11 @@ def merge_two_slices(fgraph, n: Any, e1: Any, e2: Any) -> Any:
     m = _m()
     s1, t1, l1 = _norm_slice(p1, n)
     if not isinstance(e2, slice):
-        return s1 + _norm_index(p2, l1) * t1
+        # An index out of the first slice's range must still raise: map it
+        # to ``n``, out of range for ``x`` too (never to some other row).
+        i2 = _norm_index(p2, l1)
+        valid = m.and_(m.ge(i2, 0), m.lt(i2, l1))
+        return atb.switch(valid, s1 + i2 * t1, _tensor(n))
     s2, t2, l2 = _norm_slice(p2, l1)
     start = s1 + s2 * t1
     step = t1 * t2

@@ -86,12 +86,15 @@ def test_subtensor_merge_symbolic_matches_numpy(n, a, b):
 def test_subtensor_merge_int_index(n, a, i):
     data = np.arange(float(n))
     inner = data[slice(*a)]
-    if not -len(inner) <= i < len(inner):
-        return
     x = at.dvector("x")
     ii = at.lscalar("i")
     f = aesara.function([x, ii], x[slice(*a)][ii], mode=MODE)
-    assert f(data, i) == inner[i]
+    if -len(inner) <= i < len(inner):
+        assert f(data, i) == inner[i]
+    else:
+        # Out of the slice's range: an error, never another row of x.
+        with pytest.raises(IndexError):
+            f(data, i)
 
 
 def test_useless_subtensor():
