@@ -56,6 +56,8 @@ from aesara.scalar.basic import (
     as_scalar,
 )
 
+# Longest readable name kept for a Composite (its printed form).
+_MAX_NAME = 1000
 _INFIX = {
     Add: "+",
     Sub: "-",
@@ -264,7 +266,16 @@ class Composite(ScalarOp, HasInnerGraph):
         return Composite(self.inputs, self.outputs, name=self.name)
 
     def _readable_name(self) -> str:
+        # A value used by several inner nodes is written once, as ``tK=...``:
+        # spelling it out at every use grows exponentially with re-use.
         text: dict[Variable, str] = {v: v.name for v in self.inputs}
+        uses: dict[Variable, int] = {}
+        for node in self.inner_graph_order():
+            for v in node.inputs:
+                uses[v] = uses.get(v, 0) + 1
+        for o in self.outputs:
+            uses[o] = uses.get(o, 0) + 1
+        defs: list[str] = []
 
         def fmt(v):
             if v in text:
@@ -284,11 +295,21 @@ class Composite(ScalarOp, HasInnerGraph):
             else:
                 s = f"{op}({', '.join(args)})"
             if len(node.outputs) == 1:
-                text[node.outputs[0]] = s
+                out = node.outputs[0]
+                if uses.get(out, 0) > 1 and out not in self.outputs:
+                    name = f"t{len(defs)}"
+                    defs.append(f"{name}={s}")
+                    s = name
+                text[out] = s
             else:
                 for j, o in enumerate(node.outputs):
                     text[o] = f"{s}[{j}]"
-        return "Composite{" + ", ".join(text[o] for o in self.outputs) + "}"
+        body = ", ".join(text[o] for o in self.outputs)
+        if defs:
+            body = ", ".join(defs) + "; " + body
+        if len(body) > _MAX_NAME:
+            body = body[: _MAX_NAME - 3] + "..."
+        return "Composite{" + body + "}"
 
     # -- evaluation -----------------------------------------------------------
 

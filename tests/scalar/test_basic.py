@@ -1146,3 +1146,17 @@ def test_grad_method_falls_back_to_L_op():
     assert evaluate(g, {x: np.float64(0.0)}) == 1.0
     with pytest.raises(NotImplementedError, match="does not implement grad"):
         sb.ScalarOp(sb.same_out).grad([x], [x])
+
+
+def test_composite_name_is_linear_in_reuse():
+    # A value used twice was spelled out at each use: 2**30 terms for this
+    # 60-node graph (fusion ran out of memory naming it).
+    import aesara.scalar as aes_
+
+    x = aes_.float64("x")
+    y = x
+    for _ in range(30):
+        y = y * y + y
+    c = aes_.Composite([x], [y])
+    assert len(c.name) <= 1100
+    assert c.name.startswith("Composite{t0=")
