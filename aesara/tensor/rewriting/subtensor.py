@@ -135,16 +135,31 @@ def _is_full(e: Any) -> bool:
 
 
 def merge_two_slices(fgraph, n: Any, e1: Any, e2: Any) -> Any:
+    """The index of ``x[e1][e2]`` in one step (see :func:`_merge_index`).
+
+    An integer ``e2`` outside ``e1``'s range gives an index that is out of
+    range for ``x`` too (so indexing still raises).
+    """
+    index, valid = _merge_index(fgraph, n, e1, e2)
+    if valid is None:
+        return index
+    return atb.switch(valid, index, _tensor(n))
+
+
+def _merge_index(fgraph, n: Any, e1: Any, e2: Any) -> tuple[Any, Any]:
     """The index of ``x[e1][e2]`` in one step, for one dimension of ``x`` of length ``n``.
 
     ``e1`` is a slice; ``e2`` a slice or an integer index into the result of
-    ``e1``. Returns a slice or an integer index (ints where everything is
-    constant, 0-d int64 tensors otherwise).
+    ``e1``. Returns ``(index, valid)``: a slice or an integer index (ints
+    where everything is constant, 0-d int64 tensors otherwise), and ``None``
+    or, for a symbolic integer ``e2``, the condition that ``e2`` is within
+    ``e1``'s range (outside it, ``x[e1][e2]`` raises while ``x[index]`` might
+    read another row). ``(None, None)``: no merge.
     """
     if _is_full(e1):
-        return e2
+        return e2, None
     if isinstance(e2, slice) and _is_full(e2):
-        return e1
+        return e1, None
     p1 = _parts(e1)
     p2 = _parts(e2) if isinstance(e2, slice) else _lit(e2)
     n_lit = _lit(n) if not isinstance(n, Variable) or isinstance(n, Constant) else None
@@ -161,22 +176,19 @@ def merge_two_slices(fgraph, n: Any, e1: Any, e2: Any) -> Any:
         r = range(n_lit)[slice(*p1)]
         if not isinstance(e2, slice):
             # An out-of-range index must keep raising: do not merge it.
-            return r[p2] if -len(r) <= p2 < len(r) else None
+            return (r[p2], None) if -len(r) <= p2 < len(r) else (None, None)
         r2 = r[slice(*p2)]
         if len(r2) == 0:
-            return slice(0, 0, 1)
+            return slice(0, 0, 1), None
         stop = r2.stop
         if stop < 0:
             stop = None
-        return slice(r2.start, stop, r2.step)
+        return slice(r2.start, stop, r2.step), None
     m = _m()
     s1, t1, l1 = _norm_slice(p1, n)
     if not isinstance(e2, slice):
-        # An index out of the first slice's range must still raise: map it
-        # to ``n``, out of range for ``x`` too (never to some other row).
         i2 = _norm_index(p2, l1)
-        valid = m.and_(m.ge(i2, 0), m.lt(i2, l1))
-        return atb.switch(valid, s1 + i2 * t1, _tensor(n))
+        return s1 + i2 * t1, m.and_(m.ge(i2, 0), m.lt(i2, l1))
     s2, t2, l2 = _norm_slice(p2, l1)
     start = s1 + s2 * t1
     step = t1 * t2
@@ -185,7 +197,9 @@ def merge_two_slices(fgraph, n: Any, e1: Any, e2: Any) -> Any:
     stop = atb.switch(m.lt(stop, 0), -n_t - 1, stop)
     empty = m.eq(l2, 0)
     zero = atb.constant(0, dtype="int64")
-    return slice(atb.switch(empty, zero, start), atb.switch(empty, zero, stop), step)
+    return slice(
+        atb.switch(empty, zero, start), atb.switch(empty, zero, stop), step
+    ), None
 
 
 def _index_of(node) -> list:
@@ -233,6 +247,7 @@ def local_subtensor_merge(fgraph, node):
     idx1 = _index_of(inner.owner)
     idx2 = _index_of(node)
     merged = []
+    checks = []
     k = 0  # position in idx2
     for d in range(x.type.ndim):
         e1 = idx1[d] if d < len(idx1) else slice(None)
@@ -241,11 +256,19 @@ def local_subtensor_merge(fgraph, node):
             continue
         e2 = idx2[k] if k < len(idx2) else slice(None)
         k += 1
-        m = merge_two_slices(fgraph, shape_i(x, d, fgraph), e1, e2)
+        m, valid = _merge_index(fgraph, shape_i(x, d, fgraph), e1, e2)
         if m is None:
             return None
         merged.append(m)
+        if valid is not None:
+            checks.append(valid)
     out = _apply_index(x, merged)
+    if checks:
+        # The merged index reads the right row whenever the original one was
+        # in range; otherwise the original raised, and so must the result.
+        from aesara.raise_op import CheckAndRaise
+
+        out = CheckAndRaise(IndexError, "index out of bounds")(out, *checks)
     new = _broadcast_to_type(out, node.outputs[0])
     if new is None:
         return None
