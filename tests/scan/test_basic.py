@@ -1171,3 +1171,27 @@ def test_mit_sot_sweep(n_steps, taps):
     res = f(init, n_steps)
     assert res.shape == (n_steps,)
     np.testing.assert_allclose(res, hist[depth:])
+
+
+@pytest.mark.parametrize("linker", ["cvm", "vm"])
+def test_profile_reports_the_inner_function(linker):
+    import io
+
+    from aesara.compile.mode import Mode
+
+    x = at.dvector("x")
+    out, _ = aesara.scan(
+        lambda v, h: h + v * 2,
+        sequences=x,
+        outputs_info=at.as_tensor(np.float64(0.0)),
+        name="cum",
+        profile=True,
+    )
+    f = aesara.function([x], out, profile=True, mode=Mode(linker=linker))
+    np.testing.assert_allclose(f(np.arange(3.0)), [0.0, 2.0, 6.0])
+    text = io.StringIO()
+    f.profile.summary(file=text)
+    report = text.getvalue()
+    assert "Inner function of Scan{cum" in report
+    # One inner call per step.
+    assert "Time in 3 calls" in report.split("Inner function of")[1]

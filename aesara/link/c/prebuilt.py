@@ -1,10 +1,10 @@
 """Runtime modules compiled when the package is installed.
 
-The C runtimes (``runtime.c``, ``reduce_runtime.c``, ``blas_runtime.c`` and
-the light groups of ``structural_runtime.c``) are glue code that does not
-depend on any user graph. ``setup.py`` compiles them into the package
-(:mod:`aesara.link.c._prebuilt`), so that a process with an empty compile
-cache only compiles the kernels of its own graphs. A module's name carries a
+The C runtimes (``runtime.c``, ``reduce_runtime.c``, ``blas_runtime.c``,
+``scan_runtime.c`` and the light groups of ``structural_runtime.c``) are glue
+code that does not depend on any user graph. ``setup.py`` compiles them into
+the package (:mod:`aesara.link.c._prebuilt`), so that a process with an empty
+compile cache only compiles the kernels of its own graphs. A module's name carries a
 digest of its source and flags: a runtime edited since the install (a
 development tree) simply finds no module of that name and is compiled
 through the compile cache, as is every runtime of an install that had no
@@ -37,6 +37,7 @@ PREBUILT: dict[str, tuple[str | tuple[str, ...], tuple[str, ...], tuple[str, ...
     "structural_view": ("structural_runtime.c", ("-DAE_WITH_VIEW",), ()),
     "structural_alloc": ("structural_runtime.c", ("-DAE_WITH_ALLOC", "-O3"), ()),
     "structural_subtensor": ("structural_runtime.c", ("-DAE_WITH_SUBTENSOR",), ()),
+    "scan_runtime": ("scan_runtime.c", (), ()),
 }
 
 
