@@ -178,7 +178,15 @@ class _Keyer:
                     parts.append((extra, self.value(o.__dict__[extra])))
             key = ("obj", _qualname(cls), tuple(parts))
         else:
-            state = getattr(o, "__dict__", None)
+            getstate = getattr(cls, "__getstate__", None)
+            if getstate is not None and getstate is not getattr(object, "__getstate__", None):
+                # What the class pickles is its state (locks, compiled
+                # functions and other run-time caches left out).
+                state = o.__getstate__()
+                if not isinstance(state, dict):
+                    state = {"state": state}
+            else:
+                state = getattr(o, "__dict__", None)
             if state is None:
                 raise Uncacheable(f"cannot key {cls.__name__} instances")
             # Without __props__, all of the instance's state must be keyable.

@@ -311,3 +311,36 @@ def test_hit_keeps_a_trace_joined_by_a_rewrite(tmp_path):
     assert "HITS 0" in outs[0] and "HITS 1" in outs[1]
     assert "LINES [5, 6]" in outs[0], outs[0]
     assert "LINES [5, 6]" in outs[1], outs[1]
+
+
+def _scan_graph(coef: float):
+    W, h0 = at.dmatrix("W"), at.dvector("h0")
+    out, _ = aesara.scan(
+        lambda h, W: at.tanh(W @ h) * coef, outputs_info=h0, non_sequences=W, n_steps=5
+    )
+    return [W, h0], out[-1]
+
+
+def test_graphs_with_scan_are_cached_and_keyed_by_the_inner_graph(private_cache):
+    # Scan keeps a lock and its compiled inner function in its __dict__: the
+    # key reads its pickled state instead (the inner graph included).
+    ins, out = _scan_graph(1.0)
+    f1 = function(ins, out)
+    assert stats.skipped == 0 and stats.misses >= 1
+    misses = stats.misses
+    ins2, out2 = _scan_graph(1.0)
+    f2 = function(ins2, out2)
+    assert stats.misses == misses and stats.hits >= 1
+    ins3, out3 = _scan_graph(2.0)  # another inner graph: another entry
+    f3 = function(ins3, out3)
+    assert stats.misses > misses
+    Wv, hv = np.eye(2) * 0.5, np.array([1.0, -2.0])
+    want = hv
+    for _ in range(5):
+        want = np.tanh(Wv @ want)
+    np.testing.assert_allclose(f1(Wv, hv), want)
+    np.testing.assert_allclose(f2(Wv, hv), want)
+    want3 = hv
+    for _ in range(5):
+        want3 = np.tanh(Wv @ want3) * 2.0
+    np.testing.assert_allclose(f3(Wv, hv), want3)

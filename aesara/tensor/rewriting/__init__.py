@@ -1,5 +1,9 @@
 """Tensor graph rewrites, registered in :data:`aesara.compile.mode.optdb` on import."""
 
+# Assert rewrites register with their op: importing it here keeps the rewrite
+# database the same before and after a graph first uses an Assert (the rewrite
+# cache keys on it).
+import aesara.raise_op  # noqa: E402, F401
 import aesara.tensor.rewriting._sigmoid
 import aesara.tensor.rewriting._stabilize
 import aesara.tensor.rewriting.basic
