@@ -639,18 +639,16 @@ class Scan(Op, ScanMethodsMixin, HasInnerGraph):
         )
 
     def __str__(self) -> str:
+        # Aesara's spelling (``for{cpu,name}``, ``do_while{cpu,name}``, with
+        # the in-place outputs), which printed graphs and user code match on.
         kind = "do_while" if self.info.as_while else "for"
         if self.destroy_map:
             n_states = self.info.n_mit_mot + self.info.n_mit_sot + self.info.n_sit_sot
             if sorted(self.destroy_map) == list(range(n_states)):
-                inplace = "all_inplace,"
-            else:
-                inplace = (
-                    "inplace{" + ",".join(map(str, sorted(self.destroy_map))) + "},"
-                )
-        else:
-            inplace = ""
-        return f"Scan{{{self.name}, while_loop={self.info.as_while}, {inplace}{kind}}}"
+                return f"{kind}all_inplace,cpu,{self.name}}}"
+            outs = "".join(f"{k}," for k in sorted(self.destroy_map))
+            return f"{kind}{{inplace{{{outs}}},cpu,{self.name}}}"
+        return f"{kind}{{cpu,{self.name}}}"
 
     # -- Op interface ---------------------------------------------------------------
 

@@ -1192,6 +1192,8 @@ def test_profile_reports_the_inner_function(linker):
     text = io.StringIO()
     f.profile.summary(file=text)
     report = text.getvalue()
-    assert "Inner function of Scan{cum" in report
+    assert "Inner function of forall_inplace,cpu,cum}" in report or (
+        "Inner function of for{cpu,cum}" in report
+    )
     # One inner call per step.
     assert "Time in 3 calls" in report.split("Inner function of")[1]
