@@ -184,7 +184,10 @@ def checks_for(index: dict[tuple[str, str, str], float]) -> list[Check]:
     checks.append(Check(w, "6 import aesara", max_value=IMPORT_MAX_S))
     checks.append(Check(w, "6 import aesara.tensor", impl="aesara tensor"))
     # Scan run time (bench_scan.py): the targets.
-    for w in ("7 scan tanh(W@h) 100x100 x100 steps", "7 scan tanh(W@h) 10x10 x1000 steps"):
+    for w in (
+        "7 scan tanh(W@h) 100x100 x100 steps",
+        "7 scan tanh(W@h) 10x10 x1000 steps",
+    ):
         checks.append(Check(w, w, targets=(("jax", 1.0), ("pytensor", 0.5))))
     return checks
 

@@ -179,7 +179,9 @@ class _Keyer:
             key = ("obj", _qualname(cls), tuple(parts))
         else:
             getstate = getattr(cls, "__getstate__", None)
-            if getstate is not None and getstate is not getattr(object, "__getstate__", None):
+            if getstate is not None and getstate is not getattr(
+                object, "__getstate__", None
+            ):
                 # What the class pickles is its state (locks, compiled
                 # functions and other run-time caches left out).
                 state = o.__getstate__()

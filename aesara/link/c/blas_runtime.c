@@ -407,6 +407,51 @@ done:
     return rc;
 }
 
+/* Largest m * n of a real matrix-vector Dot that calls BLAS gemv from here
+ * (direct_gemv); bigger ones go through NumPy's product. Up to there one
+ * gemv costs about 50 ns more than its arithmetic, NumPy's product about
+ * 0.3-0.45 us more (operand conversion, overlap and cast checks), which is
+ * most of a small product's time; and OpenBLAS runs such a gemv on the
+ * calling thread (it splits one only from 2304 * 4 = 9216 multiply-adds), so
+ * SciPy's thread pool never wakes up next to NumPy's. Past it NumPy's own
+ * BLAS and threads do the work (see the K_DOT case of bt_run). Settable with
+ * set_direct_gemv_max (tests force either path). */
+static npy_intp direct_gemv_max = 9215;
+
+/* out = op(A) @ v with one BLAS gemv, A the matrix ``a`` (transposed when
+ * ``trans``: the vector-matrix product v @ a is a^T @ v), when both operands
+ * lie in memory as BLAS reads them (any positive or negative strides BLAS
+ * can express). ``out`` is a C-contiguous vector of op(A)'s row count that
+ * shares no memory with ``a`` or ``v`` (a fresh array, or a buffer only its
+ * cell holds). Returns 0 when done, 1 when it did nothing (too big, empty,
+ * complex, or a layout BLAS cannot read: the caller uses NumPy). */
+static int
+direct_gemv(int t, PyArrayObject *a, int trans, PyArrayObject *v, PyArrayObject *out)
+{
+    if (t >= 2) return 1;
+    const int item = (int)PyArray_ITEMSIZE(out);
+    Mat A = mat_of(a, trans);
+    if (A.r == 0 || A.c == 0 || A.r * A.c > direct_gemv_max) return 1;
+    int lda, incx, one = 1, im = (int)A.r, in = (int)A.c;
+    char *px;
+    char ta = mat_layout(&A, item, &lda);
+    if (!ta || !vec_inc(v, item, &px, &incx)) return 1;
+    char *py = PyArray_BYTES(out);
+    scal_t alpha, beta;
+    scal_set(&alpha, t, 1.0);
+    scal_set(&beta, t, 0.0);
+    /* With beta == 0, y is only written; but some OpenBLAS versions scale it
+     * by beta first, which keeps a stale NaN of a reused buffer: zeros. */
+    memset(py, 0, (size_t)A.r * item);
+    gemv_t fn = (gemv_t)blas_fn[t][R_GEMV];
+    char tr = ta == 'N' ? 'N' : 'T';
+    if (ta == 'N')
+        fn(&tr, &im, &in, &alpha, A.p, &lda, px, &incx, &beta, py, &one);
+    else  /* A^T is column-major n x m: ask for its transpose. */
+        fn(&tr, &in, &im, &alpha, A.p, &lda, px, &incx, &beta, py, &one);
+    return 0;
+}
+
 /* *out = x . y for vectors (no conjugation). */
 static int
 core_vdot(int t, PyArrayObject *x, PyArrayObject *y, char *out)
@@ -650,6 +695,9 @@ bt_run(BlasThunk *self)
         if (!out) return -1;
         if (nx == 1 && ny == 1) {
             rc = core_vdot(t, x, y, PyArray_BYTES(out));
+        } else if (nx + ny == 3 &&
+                   (ny == 1 ? direct_gemv(t, x, 0, y, out) : direct_gemv(t, y, 1, x, out)) == 0) {
+            rc = 0;  /* a small matrix-vector product: BLAS gemv, called here */
         } else {
             /* NumPy's own product, on NumPy's BLAS: the thread pool that the
              * user's NumPy code already runs (two OpenBLAS pools spinning on
@@ -848,7 +896,26 @@ br_ready(PyObject *self, PyObject *args)
     return PyBool_FromLong(ok);
 }
 
+/* set_direct_gemv_max(n) -> the previous value: the largest m * n of a
+ * matrix-vector Dot that calls gemv directly (0: never). */
+static PyObject *
+br_set_direct_gemv_max(PyObject *self, PyObject *args)
+{
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "n", &n)) return NULL;
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "set_direct_gemv_max: n must be >= 0");
+        return NULL;
+    }
+    npy_intp old = direct_gemv_max;
+    direct_gemv_max = (npy_intp)n;
+    return PyLong_FromSsize_t((Py_ssize_t)old);
+}
+
 static PyMethodDef br_methods[] = {
+    {"set_direct_gemv_max", br_set_direct_gemv_max, METH_VARARGS,
+     "set_direct_gemv_max(n) -> previous: the largest m * n of a matrix-vector Dot "
+     "computed by calling BLAS gemv directly (bigger: NumPy's product)."},
     {"set_routine", br_set_routine, METH_VARARGS,
      "set_routine(type_index, routine_index, capsule): register a BLAS routine."},
     {"ready", br_ready, METH_VARARGS,

@@ -144,6 +144,42 @@ def test_dot_all_ranks_and_layouts(dtype, ranks):
     assert thunk.calls == len(xl) * len(yl)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("ranks", [(2, 1), (1, 2)])
+@pytest.mark.parametrize("shape", [(5, 4), (97, 101)])
+def test_matrix_vector_dot_both_paths(dtype, ranks, shape):
+    """Small matrix-vector products call gemv directly, bigger ones (and all
+    of them with the limit at 0) NumPy's product: both agree on every layout."""
+    from aesara.link.c.blas_runtime import get_blas_runtime
+
+    rt = get_blas_runtime()
+    rng = np.random.default_rng(7)
+    m, k = shape
+    xs, ys = _sym(dtype, ranks[0]), _sym(dtype, ranks[1])
+    thunk, ins, out = _thunk(dot(xs, ys))
+    mat = _rand(rng, (m, k) if ranks[0] == 2 else (k, m), dtype)
+    vec = _rand(rng, (k,), dtype)
+    pairs = (
+        [(a, v) for a in _layouts(mat).values() for v in _vlayouts(vec).values()]
+        if ranks[0] == 2
+        else [(v, a) for a in _layouts(mat).values() for v in _vlayouts(vec).values()]
+    )
+    expected = np.dot(*pairs[0])
+    old = rt.set_direct_gemv_max(9215)
+    try:
+        for limit in (9215, 0):
+            rt.set_direct_gemv_max(limit)
+            for xa, ya in pairs:
+                out[0] = np.full(expected.shape, np.nan, dtype=dtype)  # stale buffer
+                r = _run(thunk, ins, out, xa, ya)
+                np.testing.assert_allclose(r, expected, **_tol(dtype))
+    finally:
+        rt.set_direct_gemv_max(old)
+    assert thunk.fallbacks == 0
+    with pytest.raises(ValueError, match="must be >= 0"):
+        rt.set_direct_gemv_max(-1)
+
+
 @pytest.mark.parametrize("ranks", [(1, 1), (2, 1), (1, 2), (2, 2)])
 def test_dot_zero_stride_and_unit_dims(ranks):
     rng = np.random.default_rng(1)
