@@ -487,7 +487,8 @@ class Scan(Op, ScanMethodsMixin, HasInnerGraph):
         self.mode = mode
         self.typeConstructor = typeConstructor
         self.truncate_gradient = int(truncate_gradient)
-        self.name = name
+        # Unnamed loops print and profile as "scan_fn", as in Aesara.
+        self.name = name if name is not None else "scan_fn"
         self.profile = profile
         self.allow_gc = bool(allow_gc) if allow_gc is not None else True
         self.strict = strict
@@ -859,7 +860,7 @@ class _InnerCompiled:
             mode=mode,
             on_unused_input="ignore",
             profile=op.profile or None,
-            name=f"scan_fn{{{op.name}}}" if op.name else "scan_fn",
+            name="scan_fn" if op.name == "scan_fn" else f"scan_fn{{{op.name}}}",
         )
         self.fn.trust_input = True
         self._first_taken = False

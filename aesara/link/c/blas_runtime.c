@@ -408,15 +408,16 @@ done:
 }
 
 /* Largest m * n of a real matrix-vector Dot that calls BLAS gemv from here
- * (direct_gemv); bigger ones go through NumPy's product. Up to there one
- * gemv costs about 50 ns more than its arithmetic, NumPy's product about
- * 0.3-0.45 us more (operand conversion, overlap and cast checks), which is
- * most of a small product's time; and OpenBLAS runs such a gemv on the
- * calling thread (it splits one only from 2304 * 4 = 9216 multiply-adds), so
- * SciPy's thread pool never wakes up next to NumPy's. Past it NumPy's own
- * BLAS and threads do the work (see the K_DOT case of bt_run). Settable with
- * set_direct_gemv_max (tests force either path). */
-static npy_intp direct_gemv_max = 9215;
+ * (direct_gemv); bigger ones go through NumPy's product. One gemv costs
+ * about 50 ns more than its arithmetic, NumPy's product about 0.3-0.45 us
+ * more (operand conversion, overlap and cast checks), which is most of a
+ * small product's time. Measured in a scan of h = tanh(W @ h) on 2 cores,
+ * the direct call was as fast or faster at every size up to 600 x 600 (NumPy
+ * splits gemv over its threads from 9216 multiply-adds, which did not pay);
+ * past 256 x 256 NumPy's own BLAS and threads keep the work, so that one
+ * thread pool serves big products (see the K_DOT case of bt_run). Settable
+ * with set_direct_gemv_max (tests force either path). */
+static npy_intp direct_gemv_max = 65536;
 
 /* out = op(A) @ v with one BLAS gemv, A the matrix ``a`` (transposed when
  * ``trans``: the vector-matrix product v @ a is a^T @ v), when both operands
