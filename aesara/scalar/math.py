@@ -669,7 +669,7 @@ def softplus_array(x: Any) -> Any:
     and ``x`` beyond.
     """
     x = _float_array(x)
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         r = np.where(
             x < -37.0,
             np.exp(x),

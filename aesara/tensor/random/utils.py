@@ -31,8 +31,9 @@ def normalize_size_param(size: Any) -> Variable:
     """Turn a ``size`` argument into a symbolic int64 vector.
 
     ``None`` (and ``()``) become an empty vector, meaning "the shape the
-    parameters broadcast to"; an int becomes a length-1 vector; a tuple or
-    list of ints/0-d integer variables, or an integer vector, is used as is.
+    parameters broadcast to"; an int, or a 0-d integer variable, becomes a
+    length-1 vector; a tuple or list of ints/0-d integer variables, or an
+    integer vector, is used as is.
 
     Raises
     ------
@@ -70,6 +71,12 @@ def normalize_size_param(size: Any) -> Variable:
                 parts_v.append(at.cast(v, "int64"))
             size = at.stack(parts_v)
     size = at.as_tensor_variable(size)
+    if size.type.ndim == 0:
+        # A single symbolic integer is a one-entry size, as in Aesara.
+        if isinstance(size, Constant):
+            size = at.constant(np.asarray(size.data).reshape(1))
+        else:
+            size = size.dimshuffle("x")
     if size.type.ndim != 1:
         raise TypeError(
             f"size must be None, an int or a vector of ints; got a {size.type.ndim}-d "
@@ -80,7 +87,11 @@ def normalize_size_param(size: Any) -> Variable:
     if isinstance(size, Constant) and np.any(np.asarray(size.data) < 0):
         raise ValueError(f"size entries must be non-negative, got {size.data.tolist()}")
     if size.type.dtype != "int64":
-        size = at.cast(size, "int64")
+        if isinstance(size, Constant):
+            # Stay a constant: the draws keep a static shape.
+            size = at.constant(np.asarray(size.data).astype("int64"), name="size")
+        else:
+            size = at.cast(size, "int64")
     return size
 
 
@@ -197,11 +208,11 @@ class RandomStream:
         self.state_updates: list[tuple[Variable, Variable]] = []
         self.gen_seedgen = np.random.SeedSequence(seed)
         if isinstance(rng_ctor, type) and issubclass(rng_ctor, np.random.RandomState):
-            # RandomState refuses SeedSequence entropy; give it an int seed.
+            # RandomState takes no SeedSequence, its bit generator does.
             ctor = rng_ctor
 
             def rng_ctor(seed):  # noqa: F811 - wraps the class given
-                return ctor(int(np.asarray(seed).ravel()[0]) % (2**32))
+                return ctor(np.random.MT19937(seed))
 
         self.rng_ctor = rng_ctor
 
@@ -241,7 +252,7 @@ class RandomStream:
         self.gen_seedgen = np.random.SeedSequence(seed)
         children = self.gen_seedgen.spawn(len(self.state_updates))
         for (old_r, _), child in zip(self.state_updates, children):
-            old_r.set_value(self.rng_ctor(child.generate_state(1)[0]), borrow=True)
+            old_r.set_value(self.rng_ctor(child), borrow=True)
 
     def gen(self, op: Any, *args, **kwargs) -> Variable:
         """Draw from ``op`` with a new shared generator managed by this stream.
@@ -259,9 +270,10 @@ class RandomStream:
                 "RandomStream manages the generators itself; do not pass rng"
             )
         # One child of the seed sequence per generator, in creation order,
-        # so that reseeding reproduces the same generators.
+        # so that reseeding reproduces the same generators; the child itself
+        # seeds the generator, which gives the streams Aesara gives.
         child = self.gen_seedgen.spawn(1)[0]
-        rng = shared(self.rng_ctor(child.generate_state(1)[0]), borrow=True)
+        rng = shared(self.rng_ctor(child), borrow=True)
         rng.tag.is_rng = True
         out = op(*args, rng=rng, **kwargs)
         new_rng = out.owner.outputs[0]

@@ -33,7 +33,7 @@ from aesara.tensor.basic import (
     get_scalar_constant_value,
 )
 from aesara.tensor.elemwise import DimShuffle, Elemwise
-from aesara.tensor.exceptions import NotScalarConstantError
+from aesara.tensor.exceptions import NotScalarConstantError, ShapeError
 from aesara.tensor.rewriting.basic import (
     register_canonicalize,
     register_specialize,
@@ -404,8 +404,9 @@ class ShapeFeature(Feature):
         if infer is not None:
             try:
                 o_shapes = infer(self.fgraph, node, i_shapes)
-            except (NotImplementedError, AttributeError):
-                # Ops without (or with partial) shape inference: not an error.
+            except (NotImplementedError, AttributeError, ShapeError):
+                # Ops without (or with partial) shape inference, and ops that
+                # say (ShapeError) they cannot tell: the outputs' own shapes.
                 o_shapes = None
             except Exception as e:
                 self._shape_error(node, e)

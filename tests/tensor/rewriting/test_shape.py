@@ -10,6 +10,7 @@ from aesara.graph.basic import Apply
 from aesara.graph.fg import FunctionGraph
 from aesara.graph.op import Op
 from aesara.tensor.elemwise import Elemwise
+from aesara.tensor.exceptions import ShapeError
 from aesara.tensor.rewriting.shape import ShapeFeature, ShapeInferenceWarning
 from aesara.tensor.shape import Reshape, Shape_i, SpecifyShape, Unbroadcast
 from aesara.tensor.type import TensorType
@@ -132,6 +133,31 @@ def test_infer_shape_error_falls_back_with_warning():
     with aesara.config.change_flags(on_shape_error="raise", on_opt_error="raise"):
         with pytest.raises(RuntimeError, match="broken"):
             aesara.function([x], BadShapeOp()(x).shape)
+
+
+class CannotTellShapeOp(BadShapeOp):
+    def infer_shape(self, fgraph, node, shapes):
+        raise ShapeError("cannot tell")
+
+
+def test_infer_shape_shape_error_falls_back_quietly():
+    """``ShapeError`` from ``infer_shape`` means "cannot tell": the outputs'
+    own shapes are used, with no warning (AeHMC relies on this)."""
+    import warnings
+
+    from aesara.graph.fg import FunctionGraph
+    from aesara.graph.rewriting.utils import rewrite_graph
+
+    x = at.dvector("x")
+    y = CannotTellShapeOp()(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fg = FunctionGraph(outputs=[y.shape], features=[ShapeFeature()], clone=False)
+        (out,) = rewrite_graph(fg).outputs
+    # The shape still depends on y itself (nothing better is known).
+    assert y in set(aesara.graph.basic.ancestors([out]))
+    f = aesara.function([x], out)
+    np.testing.assert_array_equal(f(np.ones(3)), [3])
 
 
 def test_shape_opt_registered():
