@@ -150,6 +150,15 @@ class IfElse(Op):
         for cell, value in zip(output_storage, chosen):
             cell[0] = self._pick(value)
 
+    def lazy_branch_inputs(self, node) -> list[int]:
+        """Indices of the inputs a lazy VM may leave uncomputed (the branches).
+
+        A linker that finds all of them computed whatever the condition says
+        (graph inputs, or values other nodes need anyway) runs this node
+        eagerly: laziness would skip nothing.
+        """
+        return list(range(1, len(node.inputs)))
+
     def make_thunk(self, node, storage_map, compute_map, no_recycling, impl=None):
         """A lazy thunk: it returns the input indices it still needs."""
         n = self.n_outs

@@ -284,3 +284,37 @@ def test_default_mode_uses_lazy_vm():
     x = at.dvector("x")
     f = aesara.function([c, x], ifelse(c, x, x * 2), mode=get_default_mode())
     assert type(f.vm).__name__ == "Stack"
+
+
+def test_ifelse_that_skips_nothing_runs_eagerly():
+    """When every branch is a graph input, or needed by another output anyway,
+    laziness saves nothing: the default mode runs the graph on its eager C
+    loop, with the same values."""
+    c = at.iscalar("c")
+    x, y = at.dvector("x"), at.dvector("y")
+    f = aesara.function([c, x, y], ifelse(c, x, y), mode=get_default_mode())
+    assert type(f.vm).__name__ != "Stack"
+    np.testing.assert_allclose(f(1, [1.0], [2.0]), [1.0])
+    np.testing.assert_allclose(f(0, [1.0], [2.0]), [2.0])
+
+    doubled = CountingOp("doubled")(x)
+    g = aesara.function(
+        [c, x, y], [ifelse(c, doubled, y), doubled.sum()], mode=get_default_mode()
+    )
+    assert type(g.vm).__name__ != "Stack"
+    res, total = g(0, [1.0, 2.0], [5.0, 6.0])
+    np.testing.assert_allclose(res, [5.0, 6.0])
+    assert total == 6.0
+    res, _ = g(1, [1.0, 2.0], [5.0, 6.0])
+    np.testing.assert_allclose(res, [2.0, 4.0])
+
+
+def test_lazy_requested_keeps_the_lazy_vm():
+    c = at.iscalar("c")
+    x, y = at.dvector("x"), at.dvector("y")
+    f = aesara.function([c, x, y], ifelse(c, x, y), mode=LAZY_MODES["vm-lazy"])
+    assert type(f.vm).__name__ == "Stack"
+    np.testing.assert_allclose(f(0, [1.0], [2.0]), [2.0])
+    with aesara.config.change_flags(vm__lazy=True):
+        g = aesara.function([c, x, y], ifelse(c, x, y), mode=get_default_mode())
+    assert type(g.vm).__name__ == "Stack"

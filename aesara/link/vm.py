@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aesara.graph.basic import Apply, Constant
 from aesara.link.basic import (
@@ -21,6 +21,9 @@ from aesara.link.basic import (
     _resolve_allow_gc,
 )
 from aesara.link.utils import add_clear_storage, gc_helper, map_storage, raise_with_op
+
+if TYPE_CHECKING:
+    from aesara.graph.fg import FunctionGraph
 
 __all__ = ["VM", "Loop", "LoopGC", "Stack", "VMLinker"]
 
@@ -240,16 +243,41 @@ class Stack(VM):
             self._gc_candidates.append(entries)
         if dependencies is not None:
             self.dependencies = dependencies
+        # Per node, by position: the "computed" cells of its outputs, and of
+        # its inputs that some node computes with that node's index (so the
+        # loop below does list indexing, not dictionary lookups).
+        node_idx = self.node_idx
+        self._out_flags = [[compute_map[o] for o in n.outputs] for n in self.nodes]
+        self._in_deps = [
+            [
+                (compute_map[v], node_idx[v.owner])
+                for v in n.inputs
+                if v.owner is not None
+            ]
+            for n in self.nodes
+        ]
+        self._in_owner = [
+            [
+                (compute_map[v], None if v.owner is None else node_idx[v.owner])
+                for v in n.inputs
+            ]
+            for n in self.nodes
+        ]
 
     def __call__(self, output_subset: Sequence[int] | None = None) -> None:
         for cell in self.pre_call_clear:
             cell[0] = None
         for flag in self._reset_flags:
             flag[0] = False
-        compute_map = self.compute_map
         thunks = self.thunks
         lazy = self.lazy
         node_idx = self.node_idx
+        nodes = self.nodes
+        out_flags = self._out_flags
+        in_deps = self._in_deps
+        in_owner = self._in_owner
+        call_counts = self.call_counts
+        needs_after = self.callback is not None or self.allow_gc
         outs = self._output_vars
         if output_subset is not None:
             outs = [outs[i] for i in output_subset]
@@ -261,62 +289,61 @@ class Stack(VM):
         try:
             while stack:
                 i = stack[-1]
-                node = self.nodes[i]
-                if compute_map[node.outputs[0]][0] and all(
-                    compute_map[o][0] for o in node.outputs
-                ):
+                flags = out_flags[i]
+                for f in flags:
+                    if not f[0]:
+                        break
+                else:  # every output already computed
                     stack.pop()
                     continue
+                thunk = thunks[i]
                 if not lazy[i]:
-                    missing = [
-                        node_idx[v.owner]
-                        for v in node.inputs
-                        if not compute_map[v][0] and v.owner is not None
-                    ]
+                    missing = [j for f, j in in_deps[i] if not f[0]]
                     if missing:
                         stack.extend(missing)
                         continue
-                    thunk = thunks[i]
                     if time_thunks:
                         t0 = time.perf_counter()
                         thunk()
                         self.call_times[i] += time.perf_counter() - t0
                     else:
                         thunk()
-                    self.call_counts[i] += 1
-                    for o in node.outputs:
-                        compute_map[o][0] = True
+                    call_counts[i] += 1
+                    for f in flags:
+                        f[0] = True
                     stack.pop()
-                    self._after_node(i, node, thunk)
+                    if needs_after:
+                        self._after_node(i, nodes[i], thunk)
                 else:
-                    thunk = thunks[i]
                     if time_thunks:
                         t0 = time.perf_counter()
                         requires = thunk()
                         self.call_times[i] += time.perf_counter() - t0
                     else:
                         requires = thunk()
-                    self.call_counts[i] += 1
+                    call_counts[i] += 1
                     if requires:
                         pending = []
+                        owners = in_owner[i]
                         for k in requires:
-                            v = node.inputs[k]
-                            if not compute_map[v][0]:
-                                if v.owner is None:
+                            f, j = owners[k]
+                            if not f[0]:
+                                if j is None:
                                     raise ValueError(
-                                        f"Lazy node {node} requested input {k} ({v}), "
-                                        "which has no value"
+                                        f"Lazy node {nodes[i]} requested input {k} "
+                                        f"({nodes[i].inputs[k]}), which has no value"
                                     )
-                                pending.append(node_idx[v.owner])
+                                pending.append(j)
                         if pending:
                             stack.extend(pending)
                             continue
                         # Everything asked for is there: run the thunk again.
                         continue
-                    for o in node.outputs:
-                        compute_map[o][0] = True
+                    for f in flags:
+                        f[0] = True
                     stack.pop()
-                    self._after_node(i, node, thunk)
+                    if needs_after:
+                        self._after_node(i, nodes[i], thunk)
         except Exception:
             self._raise(thunk)
         if self.allow_gc:
@@ -408,6 +435,17 @@ class VMLinker(LocalLinker):
         self.no_recycling = no_recycling
         self.profile = profile
         return self
+
+    def _lazy_requested(self) -> bool:
+        """Whether the user asked for the lazy VM (``lazy=True``/``vm__lazy``)."""
+        if self.lazy is not None:
+            return bool(self.lazy)
+        try:
+            from aesara.configdefaults import config
+
+            return config.vm__lazy is True
+        except Exception:  # pragma: no cover
+            return False
 
     def _use_stack(self, thunks: Sequence[Callable]) -> bool:
         if self.callback is not None:
@@ -505,6 +543,8 @@ class VMLinker(LocalLinker):
             if not hasattr(thunk, "lazy"):
                 thunk.lazy = False
             thunks.append(thunk)
+        if self.callback is None and not self._lazy_requested():
+            _run_eagerly_where_nothing_is_skipped(fgraph, order, thunks, storage_map)
 
         allow_gc = _resolve_allow_gc(self._allow_gc)
         computed, last_user = gc_helper(order)
@@ -549,6 +589,72 @@ class VMLinker(LocalLinker):
 
     def __repr__(self):
         return f"VMLinker(allow_gc={self._allow_gc}, lazy={self.lazy})"
+
+
+def _run_eagerly_where_nothing_is_skipped(
+    fgraph: FunctionGraph,
+    order: Sequence[Apply],
+    thunks: list[Callable],
+    storage_map: dict,
+) -> None:
+    """Give lazy nodes eager thunks when laziness would skip no computation.
+
+    A lazy node (``IfElse``) lets a lazy VM leave some inputs uncomputed
+    (``op.lazy_branch_inputs(node)``). When every such input of every lazy
+    node is a graph input or a value some other path to the outputs needs
+    anyway, evaluating on demand saves nothing, and the graph can run on an
+    eager VM (the C loop) instead of the slower on-demand one. Only all-or-
+    nothing: if any lazy node would skip work, every thunk stays as it is.
+    ``thunks`` is changed in place.
+    """
+    lazy = [i for i, t in enumerate(thunks) if getattr(t, "lazy", False)]
+    if not lazy:
+        return
+    optional: dict[Apply, set[int]] = {}
+    for i in lazy:
+        node = order[i]
+        branches = getattr(node.op, "lazy_branch_inputs", None)
+        if branches is None:
+            return  # a lazy op that does not say what it may skip
+        optional[node] = set(branches(node))
+    # The nodes evaluated whatever the conditions: walk back from the
+    # outputs, not entering the inputs a lazy node may skip.
+    needed: set[Apply] = set()
+    stack = [v.owner for v in fgraph.outputs if v.owner is not None]
+    while stack:
+        node = stack.pop()
+        if node in needed:
+            continue
+        needed.add(node)
+        skip = optional.get(node, ())
+        stack.extend(
+            v.owner
+            for k, v in enumerate(node.inputs)
+            if k not in skip and v.owner is not None and v.owner not in needed
+        )
+    for node, idx in optional.items():
+        for k in idx:
+            owner = node.inputs[k].owner
+            if owner is not None and owner not in needed:
+                return
+    for i in lazy:
+        thunks[i] = _eager_thunk(order[i], storage_map)
+
+
+def _eager_thunk(node: Apply, storage_map: dict) -> Callable:
+    """A thunk running ``node.op.perform`` on its computed inputs."""
+    in_cells = [storage_map[v] for v in node.inputs]
+    out_cells = [storage_map[v] for v in node.outputs]
+    perform = node.op.perform
+
+    def thunk():
+        perform(node, [c[0] for c in in_cells], out_cells)
+
+    thunk.lazy = False
+    thunk.inputs = in_cells
+    thunk.outputs = out_cells
+    thunk.perform = perform
+    return thunk
 
 
 # ---------------------------------------------------------------------------

@@ -83,6 +83,43 @@ def _const_dim(d: Any) -> int | None:
     return None
 
 
+def copy_generator(rng: Any) -> Any:
+    """An independent copy of a NumPy random generator, as ``deepcopy`` makes.
+
+    A ``Generator`` is rebuilt from a copy of its seed sequence and its bit
+    generator's state, which is a few times faster than ``copy.deepcopy``
+    (that pickles it) and gives the same draws and the same ``spawn``
+    children. Anything else (``RandomState``, generators on bit generators
+    that cannot be rebuilt so) is deep-copied.
+    """
+    if type(rng) is np.random.Generator:
+        bg = rng.bit_generator
+        ss = bg.seed_seq
+        if (
+            type(ss) is np.random.SeedSequence
+            and type(bg) in _REBUILDABLE_BIT_GENERATORS
+        ):
+            ss_copy = np.random.SeedSequence(
+                ss.entropy,
+                spawn_key=ss.spawn_key,
+                pool_size=ss.pool_size,
+                n_children_spawned=ss.n_children_spawned,
+            )
+            new_bg = type(bg)(ss_copy)
+            new_bg.state = bg.state
+            return np.random.Generator(new_bg)
+    return copy.deepcopy(rng)
+
+
+_REBUILDABLE_BIT_GENERATORS = (
+    np.random.PCG64,
+    np.random.PCG64DXSM,
+    np.random.Philox,
+    np.random.SFC64,
+    np.random.MT19937,
+)
+
+
 class RandomVariable(Op):
     """A draw from a distribution, with the generator threaded through.
 
@@ -332,8 +369,7 @@ class RandomVariable(Op):
         rng, size, _dtype, *args = inputs
         rng_out, draw_out = outputs
         if not self.inplace:
-            # deepcopy: a shallow copy of a Generator shares its bit generator.
-            rng = copy.deepcopy(rng)
+            rng = copy_generator(rng)
         size = tuple(int(s) for s in size) if len(size) > 0 else None
         value = self.rng_fn(rng, *args, size)
         dtype = node.outputs[1].type.dtype

@@ -1,0 +1,65 @@
+"""copy_generator: the copy a non-in-place RandomVariable draws from."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from aesara.tensor.random.op import copy_generator
+
+BIT_GENERATORS = [
+    np.random.PCG64,
+    np.random.PCG64DXSM,
+    np.random.Philox,
+    np.random.SFC64,
+    np.random.MT19937,
+]
+
+
+@pytest.mark.parametrize("bit_generator", BIT_GENERATORS)
+def test_copy_matches_deepcopy(bit_generator):
+    rng = np.random.Generator(bit_generator(np.random.SeedSequence(7, spawn_key=(2,))))
+    rng.normal()
+    rng.integers(0, 10, dtype=np.uint32)  # leaves a buffered 32-bit half
+    rng.spawn(2)
+    a, b = copy_generator(rng), copy.deepcopy(rng)
+    assert a.bit_generator is not rng.bit_generator
+    assert a.bit_generator.seed_seq is not rng.bit_generator.seed_seq
+    np.testing.assert_array_equal(
+        a.integers(0, 2**31, size=5, dtype=np.uint32),
+        b.integers(0, 2**31, size=5, dtype=np.uint32),
+    )
+    np.testing.assert_array_equal(a.normal(size=3), b.normal(size=3))
+    assert a.spawn(1)[0].normal() == b.spawn(1)[0].normal()
+    # The original is untouched by the copies' draws and spawns.
+    c = copy.deepcopy(rng)
+    assert rng.normal() == c.normal()
+    assert rng.spawn(1)[0].normal() == c.spawn(1)[0].normal()
+
+
+def test_other_generators_are_deep_copied():
+    rs = np.random.RandomState(1)
+    c = copy_generator(rs)
+    assert c is not rs and c.normal() == rs.normal()
+
+
+@pytest.mark.parametrize(
+    "p, size",
+    [
+        (0.5, None),
+        (0.3, (4,)),
+        (np.array([0.1, 0.9, 0.5]), None),
+        (np.array([0.2, 0.7]), (3, 2)),
+    ],
+)
+def test_bernoulli_draws_as_scipy(p, size):
+    import scipy.stats as st
+
+    from aesara.tensor.random.basic import BernoulliRV
+
+    ours = BernoulliRV.rng_fn_scipy(np.random.default_rng(3), p, size)
+    ref = st.bernoulli.rvs(p, size=size, random_state=np.random.default_rng(3))
+    np.testing.assert_array_equal(ours, ref)
+    assert np.shape(ours) == np.shape(ref)
