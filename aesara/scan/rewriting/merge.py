@@ -18,6 +18,7 @@ from aesara.graph.basic import (
     Variable,
     clone_replace,
     equal_computations,
+    graph_inputs,
     is_in_ancestors,
 )
 from aesara.graph.features import ReplaceValidate
@@ -241,8 +242,12 @@ def _state_entries(args: ScanArgs) -> list[tuple[str, int, tuple, Any, list, lis
 def _equal_outputs(xs: list, ys: list, mapping: dict) -> bool:
     """Whether ``xs`` and ``ys`` are equal once ``mapping``'s inputs are identified."""
     if mapping:
-        xs = clone_replace(xs, replace=mapping)
-        ys = clone_replace(ys, replace=mapping)
+        used = set(graph_inputs(list(xs) + list(ys)))
+        relevant = {k: v for k, v in mapping.items() if k in used}
+        if relevant:
+            # One clone of both sides (they share subgraphs).
+            both = clone_replace(list(xs) + list(ys), replace=relevant)
+            xs, ys = both[: len(xs)], both[len(xs) :]
     return equal_computations(xs, ys)
 
 
