@@ -318,3 +318,28 @@ def test_lazy_requested_keeps_the_lazy_vm():
     with aesara.config.change_flags(vm__lazy=True):
         g = aesara.function([c, x, y], ifelse(c, x, y), mode=get_default_mode())
     assert type(g.vm).__name__ == "Stack"
+
+
+@pytest.mark.parametrize("linker", ["cvm", "vm"])
+def test_lazy_vm_runs_readers_before_an_in_place_overwrite(linker):
+    """An in-place node may overwrite a value only after every other reader
+    of it ran (the destroy handler's orderings). Evaluating on demand, the
+    lazy VM must honour those orderings itself: here the in-place
+    ``set_subtensor`` is requested first, and the lazily read branch needs
+    the value it overwrites (this silently broke AeHMC's NUTS chains)."""
+    c = at.iscalar("c")
+    x = at.dvector("x")
+    y = at.cumsum(x)
+    z = at.set_subtensor(y[0], 5.0)  # in place on y under fast_run
+    branch = ifelse(c, y.sum(), y.prod())
+    f = aesara.function(
+        [c, x], [z, branch], mode=Mode(linker=linker, optimizer="fast_run")
+    )
+    assert type(f.vm).__name__ == "Stack"
+    assert any(node.op.destroy_map for node in f.maker.fgraph.apply_nodes)
+    xv = np.array([0.5, -1.0, 2.0])
+    yv = np.cumsum(xv)
+    for cond in (1, 0):
+        zv, bv = f(cond, xv)
+        np.testing.assert_allclose(zv, np.r_[5.0, yv[1:]])
+        np.testing.assert_allclose(bv, yv.sum() if cond else yv.prod())

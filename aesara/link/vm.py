@@ -256,6 +256,24 @@ class Stack(VM):
             ]
             for n in self.nodes
         ]
+        # Extra orderings (a node overwriting an input runs after every other
+        # reader of that input, as the destroy handler requires): evaluating
+        # on demand, the VM must compute those readers first itself, or they
+        # would read the overwritten value.
+        orderings = fgraph.orderings() if hasattr(fgraph, "orderings") else {}
+        self._order_deps: list[list[tuple[list, int]]] = [[] for _ in self.nodes]
+        for node, before in orderings.items():
+            i = node_idx.get(node)
+            if i is None:
+                continue
+            deps = [
+                (self._out_flags[node_idx[b]][0], node_idx[b])
+                for b in before
+                if b in node_idx and b.outputs
+            ]
+            self._order_deps[i] = deps
+            if not self.lazy[i]:
+                self._in_deps[i] = self._in_deps[i] + deps
         self._in_owner = [
             [
                 (compute_map[v], None if v.owner is None else node_idx[v.owner])
@@ -276,6 +294,7 @@ class Stack(VM):
         out_flags = self._out_flags
         in_deps = self._in_deps
         in_owner = self._in_owner
+        order_deps = self._order_deps
         call_counts = self.call_counts
         needs_after = self.callback is not None or self.allow_gc
         outs = self._output_vars
@@ -315,6 +334,10 @@ class Stack(VM):
                     if needs_after:
                         self._after_node(i, nodes[i], thunk)
                 else:
+                    waiting = [j for f, j in order_deps[i] if not f[0]]
+                    if waiting:
+                        stack.extend(waiting)
+                        continue
                     if time_thunks:
                         t0 = time.perf_counter()
                         requires = thunk()
