@@ -730,7 +730,8 @@ def add_debugmode_configvars(config: AesaraConfigParser) -> None:
     """Register DebugMode and NanGuardMode flags."""
     config.add(
         "DebugMode__patience",
-        "Number of times DebugMode re-runs each node to check determinism.",
+        "Number of times DebugMode rewrites a graph to check that the rewrites "
+        "are deterministic.",
         IntParam(10, validate=_positive),
         in_c_key=False,
     )
@@ -766,8 +767,8 @@ def add_debugmode_configvars(config: AesaraConfigParser) -> None:
     )
     config.add(
         "DebugMode__check_preallocated_output",
-        "Comma-separated preallocated-output checks: initial, previous, "
-        "c_contiguous, f_contiguous, strided, wrong_size, ALL.",
+        "Pre-allocated output layouts DebugMode tries, separated by ':': "
+        "initial, previous, c_contiguous, f_contiguous, strided, wrong_size, ALL.",
         StrParam(""),
         in_c_key=False,
     )
@@ -810,6 +811,14 @@ def add_numba_configvars(config: AesaraConfigParser) -> None:
         "numba__cache",
         "Cache compiled Numba functions on disk.",
         BoolParam(True),
+        in_c_key=False,
+    )
+    config.add(
+        "numba__fallback",
+        "What the Numba backend does with an op it cannot translate: 'warn' "
+        "runs it in object mode (its Python perform) with one warning naming "
+        "it; 'raise' refuses to compile the function.",
+        EnumStr("warn", ["raise"]),
         in_c_key=False,
     )
 

@@ -938,9 +938,9 @@ def jacobian(
         Build the vector-Jacobian product graph once, with a symbolic vector
         for the output gradient, then give it a leading row axis so that all
         rows come from one graph fed the identity matrix (see
-        :mod:`aesara._jacobian_batch`); where an op cannot be batched, the
-        graph is instantiated once per row. ``False`` calls :func:`grad` once
-        per row. Both give the same values.
+        :mod:`aesara.tensor.rewriting.vjp_batching`); where an op cannot be
+        batched, the graph is instantiated once per row. ``False`` calls
+        :func:`grad` once per row. Both give the same values.
 
     Notes
     -----
@@ -968,8 +968,8 @@ def jacobian(
     n = _static_length(expression)
     if n is None:
         # Symbolic length: the batched VJP works with a symbolic identity.
-        from aesara._jacobian_batch import batch_vjp
         from aesara.tensor.basic import eye
+        from aesara.tensor.rewriting.vjp_batching import batch_vjp
 
         u = expression.type()
         vjps = grad(
@@ -998,7 +998,7 @@ def jacobian(
             disconnected_inputs=disconnected_inputs,
             known_grads={expression: u},
         )
-        from aesara._jacobian_batch import batch_vjp
+        from aesara.tensor.rewriting.vjp_batching import batch_vjp
 
         batched = batch_vjp(vjps, u, constant(np.eye(n, dtype=u.type.dtype)), n)
         if batched is not None:
@@ -1290,7 +1290,7 @@ def grad_scale(x: Variable, multiplier: float) -> Variable:
 
 # Finite-difference checking lives in its own module; Aesara users import it
 # from here.
-from aesara._gradient_check import (  # noqa: E402
+from aesara._gradient_verification import (  # noqa: E402
     GradientError,
     mode_not_slow,
     numeric_grad,

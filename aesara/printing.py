@@ -1284,6 +1284,33 @@ pprint.assign(_is_subtensor, SubtensorPrinter())
 pp = pprint
 
 
+def register_tensor_printers(printer: PPrinter | None = None) -> None:
+    """Key the tensor ops' printers by op in ``printer.printers_dict``.
+
+    The conditions above find them too, but a printer registered for an op
+    (or op class) is consulted before any condition, as in Aesara: libraries
+    that copy ``pprint``'s tables and put their own conditions first (AePPL's
+    printer for any variable with a shape) still print a ``DimShuffle``,
+    an indexing op or ``x + y`` as aesara does. Called once
+    :mod:`aesara.tensor` is loaded.
+    """
+    printer = pprint if printer is None else printer
+    import aesara.tensor.math as atm
+    from aesara.tensor.elemwise import DimShuffle, Elemwise
+    from aesara.tensor.subtensor import Subtensor
+    from aesara.tensor.subtensor_advanced import AdvancedSubtensor, AdvancedSubtensor1
+
+    printer.assign(DimShuffle, DimShufflePrinter())
+    for cls in (Subtensor, AdvancedSubtensor1, AdvancedSubtensor):
+        printer.assign(cls, SubtensorPrinter())
+    elementwise = _ElementwisePrinter()
+    for name in _SCALAR_PRINTER_SPECS:
+        # The module's own names only (its deprecated aliases warn).
+        op = vars(atm).get(name)
+        if isinstance(op, Elemwise):
+            printer.assign(op, elementwise)
+
+
 # ---------------------------------------------------------------------------
 # pydotprint
 # ---------------------------------------------------------------------------
@@ -1468,7 +1495,7 @@ __all__ = [
     "pydotprint",
 ]
 
-from aesara._printing_extra import (  # noqa: E402, F401
+from aesara._graph_descriptions import (  # noqa: E402, F401
     hex_digest,
     min_informative_str,
     position_independent_str,

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from aesara.compile.sharedvalue import GenericType
 from aesara.graph.basic import Apply, Constant, Variable
 from aesara.graph.op import Op
 from aesara.graph.rewriting.basic import copy_stack_trace, node_rewriter
+from aesara.link.c.type import Generic
 
 __all__ = [
     "Assert",
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-class ExceptionType(GenericType):
+class ExceptionType(Generic):
     """The type of an exception class used as an op parameter."""
 
     def __eq__(self, other):

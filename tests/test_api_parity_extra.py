@@ -1,7 +1,7 @@
 """Tests of the Aesara 2.9 names added for API parity (issue 3).
 
 ``Mean``/``ProdWithoutZeros`` values are also covered by the op database
-(``tests/op_db/math_extra.py``); here: their gradient behaviour, printing
+(``tests/op_db/reduction_ops.py``); here: their gradient behaviour, printing
 helpers, ``MetaType``, the VM helpers and the linker utilities.
 """
 

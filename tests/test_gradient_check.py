@@ -7,8 +7,7 @@ import pytest
 
 import aesara
 import aesara.tensor as at
-from aesara import _gradient_check
-from aesara._jacobian_batch import batch_vjp
+from aesara import _gradient_verification
 from aesara.gradient import (
     GradientError,
     JacobianLengthError,
@@ -22,12 +21,13 @@ from aesara.gradient import (
 )
 from aesara.graph.basic import ancestors
 from aesara.graph.op import Op
+from aesara.tensor.rewriting.vjp_batching import batch_vjp
 
 
 def test_reexports_are_the_same_objects():
-    assert verify_grad is _gradient_check.verify_grad
-    assert numeric_grad is _gradient_check.numeric_grad
-    assert GradientError is _gradient_check.GradientError
+    assert verify_grad is _gradient_verification.verify_grad
+    assert numeric_grad is _gradient_verification.numeric_grad
+    assert GradientError is _gradient_verification.GradientError
     assert verify_grad.E_grad is GradientError
 
 

@@ -2,6 +2,7 @@
 input/output specs and the ``function`` pipeline."""
 
 from aesara.compile.builders import OpFromGraph
+from aesara.compile.debugmode import DebugMode
 from aesara.compile.function import function, function_dump
 from aesara.compile.function.pfunc import pfunc, rebuild_collect_shared
 from aesara.compile.function.types import (
@@ -34,6 +35,8 @@ from aesara.compile.mode import (
     register_mode,
     register_optimizer,
 )
+from aesara.compile.monitormode import MonitorMode
+from aesara.compile.nanguardmode import NanGuardMode
 from aesara.compile.ops import (
     DeepCopyOp,
     FromFunctionOp,

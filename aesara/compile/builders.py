@@ -531,9 +531,17 @@ def inline_ofg_expansion(fgraph, node) -> list[Variable] | None:
 
 def _register_inline_rewrite() -> None:
     from aesara.compile.mode import optdb
+    from aesara.graph.rewriting.basic import in2out
 
-    optdb["canonicalize"].register(
-        "inline_ofg_expansion", inline_ofg_expansion, "fast_run", "fast_compile"
+    # As in Aesara: a stage of its own, before the first merge and the scan
+    # rewrites, so a query for just "canonicalize" leaves OpFromGraphs whole
+    # (libraries rely on that to keep marker OpFromGraphs, e.g. AePPL's).
+    optdb.register(
+        "inline_ofg_expansion",
+        in2out(inline_ofg_expansion, name="inline_ofg_expansion"),
+        "fast_compile",
+        "fast_run",
+        position=-0.01,
     )
 
 

@@ -462,6 +462,14 @@ _lazy_modes: dict[str, tuple[str, tuple[str, ...]]] = {
     "JAX": ("jax", ("fast_run", "jax")),
     "NUMBA": ("numba", ("fast_run", "numba")),
 }
+# Rewrites a lazily created mode leaves out: the JAX mode skips in-place
+# rewrites (JAX arrays are immutable), the BLAS-specific ones and fusion
+# (XLA fuses the element-wise work itself).
+_lazy_mode_excludes: dict[str, tuple[str, ...]] = {
+    "JAX": ("inplace", "BlasOpt", "blas", "fusion", "cxx_only"),
+    # Numba compiles Dot itself (BLAS through NumPy): no C-oriented BLAS stage.
+    "NUMBA": ("cxx_only", "BlasOpt"),
+}
 JAX = "JAX"
 NUMBA = "NUMBA"
 
@@ -498,7 +506,12 @@ def get_mode(orig_string: str | Mode | None) -> Mode:
         mode = predefined_modes[string]
     elif upper in _lazy_modes:
         linker_name, tags = _lazy_modes[upper]
-        mode = Mode(get_linker(linker_name), RewriteDatabaseQuery(include=list(tags)))
+        mode = Mode(
+            get_linker(linker_name),
+            RewriteDatabaseQuery(
+                include=list(tags), exclude=list(_lazy_mode_excludes.get(upper, ()))
+            ),
+        )
         predefined_modes[upper] = mode
     elif string == "Mode":
         key = (
@@ -519,10 +532,21 @@ def get_mode(orig_string: str | Mode | None) -> Mode:
                 mode = mode.requiring(*config.optimizer_requiring.split(":"))
             _default_mode_cache[key] = mode
         return mode
-    elif upper in ("DEBUGMODE", "DEBUG_MODE", "NANGUARDMODE"):
-        raise NotImplementedError(f"Mode {string!r} is not implemented yet")
+    elif upper in ("DEBUGMODE", "DEBUG_MODE"):
+        # Imported here: the checking modes build on this module.
+        from aesara.compile.debugmode import DebugMode
+
+        if upper == "DEBUG_MODE":
+            mode = predefined_modes["DEBUG_MODE"]
+        else:
+            mode = DebugMode(optimizer=config.optimizer)
+    elif upper == "NANGUARDMODE":
+        from aesara.compile.nanguardmode import NanGuardMode
+
+        mode = NanGuardMode(True, True, True, optimizer=config.optimizer)
     else:
-        known = sorted(predefined_modes) + sorted(_lazy_modes) + ["Mode"]
+        known = sorted(predefined_modes) + sorted(_lazy_modes)
+        known += ["Mode", "DebugMode", "NanGuardMode"]
         raise ValueError(f"Unknown mode {string!r}; known modes: {', '.join(known)}")
     if orig_string is None and (
         config.optimizer_including

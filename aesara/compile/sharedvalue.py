@@ -11,6 +11,7 @@ from typing import Any
 from aesara.graph.basic import Variable
 from aesara.graph.type import Type
 from aesara.link.basic import Container
+from aesara.link.c.type import Generic, generic
 
 __all__ = ["SharedVariable", "shared", "shared_constructor"]
 
@@ -278,28 +279,9 @@ def shared(
 shared.constructors = []
 
 
-class GenericType(Type):
-    """The type of arbitrary Python objects held by generic shared variables."""
-
-    __props__ = ()
-
-    def filter(self, data, strict=False, allow_downcast=None):
-        return data
-
-    def is_valid_value(self, data, strict=True):
-        return True
-
-    def values_eq(self, a, b):
-        try:
-            return bool(a == b)
-        except Exception:
-            return a is b
-
-    def __str__(self):
-        return "GenericType"
-
-
-generic = GenericType()
+# Aesara's ``Generic`` type (any Python object) lives with the other C-aware
+# types; this module keeps its older name for it.
+GenericType = Generic
 
 
 @shared_constructor

@@ -14,4 +14,7 @@ from aesara.graph.basic import (
 )
 from aesara.graph.fg import FunctionGraph
 from aesara.graph.op import Op
+from aesara.graph.rewriting.basic import graph_rewriter, node_rewriter
+from aesara.graph.rewriting.db import RewriteDatabaseQuery
+from aesara.graph.rewriting.utils import rewrite_graph
 from aesara.graph.type import Type

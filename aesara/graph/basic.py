@@ -631,6 +631,10 @@ def io_toposort(
     orderings
         Extra constraints: ``orderings[node]`` lists nodes that must run before
         ``node`` (used by the in-place safety machinery).
+    clients
+        A dict to fill, if given: each variable read in the sorted part maps
+        to the nodes reading it, and each sorted node to its outputs that are
+        used there (or requested).
     """
     # A set given as ``inputs`` is used as is: FunctionGraph passes its (large)
     # variable set on every import, and copying it each time is quadratic.
@@ -667,7 +671,31 @@ def io_toposort(
                 stack.pop()
                 done.add(node)
                 order.append(node)
+    if clients is not None:
+        _fill_clients(clients, order, outputs, iset)
     return order
+
+
+def _fill_clients(clients: dict, order: list[Apply], outputs, iset) -> None:
+    """Record, for the sorted part of a graph, who uses what (as Aesara does).
+
+    A variable maps to the sorted nodes reading it, in order; a node maps to
+    its outputs that something in the sorted part (or the requested outputs)
+    uses.
+    """
+    used: set = set()
+    for out in outputs:
+        if out not in iset:
+            used.add(out)
+    for node in order:
+        # One entry per use, as in Aesara (``f(x, x)`` lists ``f`` twice).
+        for i in node.inputs:
+            clients.setdefault(i, []).append(node)
+            used.add(i)
+    for node in order:
+        reached = [o for o in node.outputs if o in used]
+        if reached:
+            clients.setdefault(node, []).extend(reached)
 
 
 def list_of_nodes(

@@ -294,9 +294,12 @@ class FunctionGraph(MetaObject):
             print(
                 f"rewriting: rewrite {reason} replaces {var} of {var.owner} with {new_var} of {new_var.owner}"
             )
-        new_var = var.type.filter_variable(new_var, allow_convert=True)
-        if var not in self.variables:
+        if var not in self.variables or not self.clients.get(var):
+            # Nothing reads ``var`` (absent, or an input no node uses any
+            # more): there is nothing to change, and the replacement's type
+            # need not match since it is never used.
             return
+        new_var = var.type.filter_variable(new_var, allow_convert=True)
         inherit_trace = new_var not in self.variables
         for node, i in list(self.clients[var]):
             self.change_node_input(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC
 from typing import Any
 
 from aesara.graph.basic import Constant, Variable
@@ -110,17 +111,43 @@ class Type(MetaObject):
         return None
 
 
-class HasDataType:
-    """Mixin for types whose values have a ``dtype``."""
+def _defines(cls: type, *names: str) -> bool:
+    """Whether every name in ``names`` is set in the body of ``cls`` or a base."""
+    return all(any(n in vars(base) for base in cls.__mro__) for n in names)
+
+
+class HasDataType(ABC):
+    """Mixin for types whose values have a ``dtype``.
+
+    Any class defining a ``dtype`` attribute counts as one for ``isinstance``
+    and ``issubclass`` (tensor variables included), as in Aesara.
+    """
 
     dtype: str
 
+    @classmethod
+    def __subclasshook__(cls, other):
+        if cls is HasDataType and _defines(other, "dtype"):
+            return True
+        return NotImplemented
 
-class HasShape:
-    """Mixin for types whose values have a (partially known) static shape."""
+
+class HasShape(ABC):
+    """Mixin for types whose values have a (partially known) static shape.
+
+    Any class defining both ``shape`` and ``ndim`` counts as one for
+    ``isinstance`` and ``issubclass`` (tensor variables included), as in
+    Aesara.
+    """
 
     ndim: int
     shape: tuple[int | None, ...]
+
+    @classmethod
+    def __subclasshook__(cls, other):
+        if cls is HasShape and _defines(other, "shape", "ndim"):
+            return True
+        return NotImplemented
 
 
 class DataType(Type):  # pragma: no cover - kept for API familiarity

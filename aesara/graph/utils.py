@@ -242,9 +242,11 @@ def _install_props_methods(cls) -> None:
     if "__eq__" not in cls.__dict__:
 
         def __eq__(self, other):
-            return (
-                self is other
-                or type(self) is type(other)
+            # ``type(self) == type(other)``, not ``is``: as in Aesara, a
+            # metaclass may make distinct classes equal (AePPL's dynamically
+            # made "Unmeasurable" op classes compare by what they wrap).
+            return self is other or (
+                type(self) == type(other)  # noqa: E721
                 and _props_tuple(self) == _props_tuple(other)
             )
 

@@ -470,9 +470,9 @@ def fgraph_to_python(
     return fn
 
 
-from aesara.link._utils_extra import (  # noqa: E402, F401
+from aesara.link._python_codegen import (  # noqa: E402, F401
     compile_function_src,
     get_name_for_object,
-    register_thunk_debug_callback,
     unique_name_generator,
 )
+from aesara.link._thunk_debug import register_thunk_debug_callback  # noqa: E402, F401

@@ -26,8 +26,9 @@ import numpy as np
 from aesara.configdefaults import config
 from aesara.graph.basic import Apply, Constant, Variable
 from aesara.graph.op import Op
-from aesara.graph.type import Type
+from aesara.graph.type import HasDataType, HasShape
 from aesara.graph.utils import MetaObject
+from aesara.link.c.type import CType
 
 # The module defines ops named ``bool``, ``complex``, ``abs`` and ``pow`` (as
 # Aesara does), so keep handles on the builtins they shadow.
@@ -244,7 +245,7 @@ def _same_value(a: Any, b: Any) -> builtin_bool:
         return False
 
 
-class ScalarType(Type):
+class ScalarType(CType, HasDataType, HasShape):
     """The type of a single number of a fixed dtype.
 
     Parameters

@@ -394,7 +394,7 @@ def scan(
     )
     free = [
         v
-        for v in graph_inputs(graph_roots)
+        for v in graph_inputs(graph_roots, blockers=own_inputs)
         if v not in own_inputs and not isinstance(v, Constant)
     ]
     # Random generators created by the step update themselves every step.
@@ -414,24 +414,29 @@ def scan(
         outputs + [e for _, e in upd_pairs] + ([cond] if cond is not None else [])
     )
     free = []
-    for v in graph_inputs(graph_roots):
+    for v in graph_inputs(graph_roots, blockers=own_inputs):
         if v not in own_inputs and not isinstance(v, Constant) and v not in free:
             free.append(v)
     for sv in updated:
         if sv not in free:
             free.append(sv)
     if strict:
+        # As in Aesara, ``strict`` is about shared variables the step only
+        # reads: outer (non-shared) variables are found and passed for the
+        # user, and shared variables it updates (random generators) become
+        # loop states.
         passed = set(non_seqs)
-        missing = [v for v in free if v not in passed]
+        missing = [
+            v
+            for v in free
+            if isinstance(v, SharedVariable) and v not in passed and v not in updated
+        ]
         if missing:
             from aesara.graph.fg import MissingInputError
 
             raise MissingInputError(
                 "scan (strict=True): missing non-sequence(s): the step reads "
-                + ", ".join(
-                    f"{v} ({'shared' if isinstance(v, SharedVariable) else 'outer variable'})"
-                    for v in missing
-                )
+                + ", ".join(f"{v} (shared)" for v in missing)
                 + " without it being passed in non_sequences"
             )
 

@@ -484,6 +484,12 @@ class Scan(Op, ScanMethodsMixin, HasInnerGraph):
             )
         self.info = info
         self.fgraph = FunctionGraph(inputs, outputs, clone=False)
+        # As in Aesara, no mode means the default mode of when the loop is
+        # built (a Mode object, which code built on Scan may copy and tag).
+        if mode is None:
+            from aesara.compile.mode import get_default_mode
+
+            mode = get_default_mode()
         self.mode = mode
         self.typeConstructor = typeConstructor
         self.truncate_gradient = int(truncate_gradient)

@@ -101,8 +101,7 @@ def safe_new(x: Variable, tag: str = "", dtype: Any = None) -> Variable:
 
 def expand_empty(tensor_var: Variable, size: Any) -> Variable:
     """``tensor_var`` followed by ``size`` uninitialised entries along axis 0."""
-    from aesara.tensor._basic_extra import AllocEmpty
-    from aesara.tensor.basic import as_tensor_variable
+    from aesara.tensor.basic import AllocEmpty, as_tensor_variable
     from aesara.tensor.subtensor import set_subtensor
 
     if isinstance(size, int) and size == 0:

@@ -146,3 +146,8 @@ from aesara.tensor import random  # noqa: E402, F401 - at.random, as in Aesara
 from aesara.tensor.basic import *  # noqa: E402, F403
 from aesara.tensor.subtensor import *  # noqa: E402, F403
 from aesara.tensor.type_other import *  # noqa: E402, F403
+
+# The tensor ops' printers, keyed by op (see aesara.printing).
+from aesara.printing import register_tensor_printers  # noqa: E402
+
+register_tensor_printers()

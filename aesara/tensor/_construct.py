@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from aesara.configdefaults import config
-from aesara.graph.basic import Apply, Constant
+from aesara.graph.basic import Apply, Constant, Variable
 from aesara.graph.op import Op
 from aesara.tensor._join import (
     as_int_scalar,
@@ -316,28 +316,14 @@ class _NdGrid:
         self.sparse = sparse
 
     def __getitem__(self, key):
-        keys = key if isinstance(key, tuple) else (key,)
-        for sl in keys:
-            if not isinstance(sl, slice):
-                raise TypeError(
-                    f"{'ogrid' if self.sparse else 'mgrid'} takes slices (start:stop:step), "
-                    f"got {sl!r}"
-                )
-            if sl.stop is None:
-                raise ValueError("mgrid/ogrid: every slice needs a stop")
-            if isinstance(sl.step, complex):
-                raise TypeError(
-                    "mgrid/ogrid: complex steps (numbers of points) are not supported; "
-                    "use linspace"
-                )
-        ranges = [
-            arange(
-                0 if sl.start is None else sl.start,
-                sl.stop,
-                1 if sl.step is None else sl.step,
-            )
-            for sl in keys
-        ]
+        name = "ogrid" if self.sparse else "mgrid"
+        if isinstance(key, slice):
+            # One slice: the range itself, as ``numpy.ogrid[a:b]``.
+            return self._range(key, name)
+        # Several slices, as a tuple (``ogrid[0:2, 0:3]``) or, as Aesara
+        # also accepts, a list (``ogrid[[slice(0, 2), slice(0, 3)]]``).
+        keys = tuple(key) if isinstance(key, (tuple, list)) else (key,)
+        ranges = [self._range(sl, name) for sl in keys]
         ndim = len(ranges)
         shaped = [
             r.dimshuffle(["x"] * j + [0] + ["x"] * (ndim - 1 - j))
@@ -348,6 +334,23 @@ class _NdGrid:
         from aesara.tensor.extra_ops import broadcast_arrays
 
         return list(broadcast_arrays(*shaped))
+
+    @staticmethod
+    def _range(sl: Any, name: str) -> Variable:
+        if not isinstance(sl, slice):
+            raise TypeError(f"{name} takes slices (start:stop:step), got {sl!r}")
+        if isinstance(sl.step, complex):
+            raise TypeError(
+                f"{name}: complex steps (numbers of points) are not supported; "
+                "use linspace"
+            )
+        start, stop, step = sl.start, sl.stop, sl.step
+        if stop is None:
+            # ``a:`` counts up to ``a``, as NumPy's ``arange(a)`` does.
+            if start is None:
+                raise ValueError(f"{name}: a slice needs a start or a stop, got {sl}")
+            start, stop = 0, start
+        return arange(0 if start is None else start, stop, 1 if step is None else step)
 
     def __repr__(self):
         return "ogrid" if self.sparse else "mgrid"
@@ -772,10 +775,18 @@ class ScatterAddAlongAxis(Op):
         ]
 
 
-def take_along_axis(arr: Any, indices: Any, axis: int | None) -> TensorVariable:
+def take_along_axis(arr: Any, indices: Any, axis: int | None = 0) -> TensorVariable:
     """Pick values of ``arr`` at ``indices`` along ``axis`` (``numpy.take_along_axis``).
 
-    With ``axis=None`` the array is flattened first and ``indices`` must be 1-d.
+    Parameters
+    ----------
+    arr
+        The tensor to read from.
+    indices
+        Integer indices, with as many dimensions as ``arr``.
+    axis
+        The axis the indices run along (default 0, as in Aesara); ``None``
+        flattens ``arr`` first, and then ``indices`` must be 1-d.
     """
     arr = as_tensor_variable(arr)
     indices = as_tensor_variable(indices)

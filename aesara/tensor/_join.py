@@ -1,7 +1,7 @@
 """Joining, splitting and re-arranging tensors.
 
-:class:`Join` (``join``/``concatenate``/``stack``/``horizontal_stack``/
-``vertical_stack``), :class:`Split` (``split``), :class:`Roll` (``roll``),
+:class:`Join` (``join``/``concatenate``/``stack``/``stacklists``/
+``horizontal_stack``/``vertical_stack``), :class:`Split` (``split``), :class:`Roll` (``roll``),
 ``tile``, ``moveaxis``, ``expand_dims`` and ``atleast_1d/2d/3d``. The public
 names are re-exported by :mod:`aesara.tensor.basic`, where Aesara keeps them.
 """
@@ -314,6 +314,21 @@ def stack(tensors: Sequence[Any] = (), *more: Any, axis: int = 0) -> TensorVaria
     from aesara.tensor.shape import shape_padaxis
 
     return join(axis, *[shape_padaxis(t, axis) for t in tensors])
+
+
+def stacklists(arg: Any) -> Any:
+    """Stack nested lists of tensors into one tensor of the same nesting.
+
+    ``stacklists([[a, b], [c, d]])`` has shape ``(2, 2) + a.shape``.
+
+    Parameters
+    ----------
+    arg
+        A tensor, or a (nested) list/tuple of tensors of equal shapes.
+    """
+    if isinstance(arg, (list, tuple)):
+        return stack([stacklists(a) for a in arg])
+    return arg
 
 
 def horizontal_stack(*args: Any) -> TensorVariable:
@@ -759,6 +774,7 @@ __all__ = [
     "join",
     "concatenate",
     "stack",
+    "stacklists",
     "horizontal_stack",
     "vertical_stack",
     "Split",

@@ -477,6 +477,9 @@ def get_scalar_constant_value(
             )
             if value is not None:
                 return value
+            value = _constant_subtensor_of_constant(node)
+            if value is not None:
+                return value
         raise NotScalarConstantError(f"{v} (output of {op}) is not constant")
 
 
@@ -489,12 +492,15 @@ def _compute_scalar(node: Apply, sop: Any, values: list[np.ndarray]) -> np.ndarr
     """Evaluate one scalar op on constant 0-d values."""
     out_dtype = node.outputs[0].type.dtype
     try:
-        if hasattr(sop, "impl"):
-            result = sop.impl(*[v[()] for v in values])
-        else:
-            storage = [[None] for _ in node.outputs]
-            node.op.perform(node, values, storage)
-            result = storage[0][0]
+        # Floating-point events (log(0), 0/0) belong to the value, not to the
+        # user: evaluate quietly and keep the inf/nan.
+        with np.errstate(all="ignore"):
+            if hasattr(sop, "impl"):
+                result = sop.impl(*[v[()] for v in values])
+            else:
+                storage = [[None] for _ in node.outputs]
+                node.op.perform(node, values, storage)
+                result = storage[0][0]
     except Exception as e:  # the op rejects these values: not a constant we can use
         raise NotScalarConstantError(
             f"Could not compute {node.op} on constants: {e}"
@@ -542,6 +548,29 @@ def _constant_subtensor_of_vector(
         if -len(shp) <= idx < len(shp) and shp[idx] is not None:
             return np.asarray(shp[idx], dtype="int64")
     return None
+
+
+def _constant_subtensor_of_constant(node: Apply) -> np.ndarray | None:
+    """``c[i, j, ...]`` for a tensor constant ``c`` and constant indices giving one element."""
+    data_var = node.inputs[0]
+    if not isinstance(data_var, Constant) or node.outputs[0].type.ndim != 0:
+        return None
+    from aesara.tensor.subtensor import get_constant_idx
+
+    try:
+        idx = tuple(get_constant_idx(node.op.idx_list, node.inputs))
+    except NotScalarConstantError:
+        return None
+    data = np.asarray(data_var.data)
+    try:
+        value = data[idx]
+    except IndexError:
+        # Out of range: the node fails when it runs (maybe never, e.g. in an
+        # unused branch); a rewrite asking for its value just gets "unknown".
+        return None
+    if np.ndim(value) != 0:
+        return None
+    return np.asarray(value).copy()
 
 
 def extract_constant(
@@ -1199,7 +1228,16 @@ from aesara.tensor._join import *  # noqa: E402, F403
 from aesara.tensor._join import __all__ as _join_all  # noqa: E402
 
 __all__ += _join_all + _construct_all
-from aesara.tensor._basic_extra import *  # noqa: E402, F403
-from aesara.tensor._basic_extra import __all__ as _extra_all  # noqa: E402
 
-__all__ += _extra_all
+# Row permutations, uninitialised allocation and device transfer have modules
+# of their own; the axis checks live with the other tensor helpers.
+from aesara.tensor._alloc_empty import *  # noqa: E402, F403
+from aesara.tensor._alloc_empty import __all__ as _alloc_empty_all  # noqa: E402
+from aesara.tensor._permutation import *  # noqa: E402, F403
+from aesara.tensor._permutation import __all__ as _permutation_all  # noqa: E402
+from aesara.tensor._transfer import *  # noqa: E402, F403
+from aesara.tensor._transfer import __all__ as _transfer_all  # noqa: E402
+from aesara.tensor.utils import check_and_normalize_axes, is_flat  # noqa: E402
+
+__all__ += _alloc_empty_all + _permutation_all + _transfer_all
+__all__ += ["check_and_normalize_axes", "is_flat"]

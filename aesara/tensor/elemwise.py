@@ -17,6 +17,8 @@ last resort for scalar ops NumPy has no vectorized counterpart for.
 from __future__ import annotations
 
 import importlib
+import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -179,6 +181,34 @@ class DimShuffle(Op):
 
     __props__ = ("input_broadcastable", "new_order", "inplace")
     check_input = False
+    # Aesara's DimShuffle takes its C code from this file (relative to the
+    # module); subclasses elsewhere resolve it with ``get_path``. aesara's C
+    # backend generates DimShuffle code itself, so the file is only a name.
+    c_func_file = "c_code/dimshuffle.c"
+    c_func_name = "APPLY_SPECIFIC(cpu_dimshuffle)"
+
+    @classmethod
+    def get_path(cls, f: str) -> str:
+        """Return ``f`` as an absolute path, relative ones taken from the class's module.
+
+        Parameters
+        ----------
+        f
+            A file path; an absolute one is returned unchanged.
+
+        Returns
+        -------
+        str
+        """
+        if not isinstance(f, (str, os.PathLike)):
+            raise TypeError(
+                f"get_path: expected a path, got {type(f).__name__} ({f!r})"
+            )
+        f = os.fspath(f)
+        if os.path.isabs(f):
+            return f
+        module_dir = os.path.dirname(inspect.getfile(cls))
+        return os.path.realpath(os.path.join(module_dir, f))
 
     def __init__(
         self,

@@ -225,6 +225,10 @@ def int_div(a, b):
 
 floor_div = int_div
 
+# NumPy's names for the two divisions, which Aesara 2.9 uses as the main ones.
+true_divide = true_div
+floor_divide = int_div
+
 
 def ceil_intdiv(a: typing.Any, b: typing.Any) -> Variable:
     """Element-wise ``ceil(a / b)`` for integer tensors, without going through floats."""
@@ -1242,6 +1246,8 @@ __all__ = [
     "true_div",
     "int_div",
     "floor_div",
+    "true_divide",
+    "floor_divide",
     "ceil_intdiv",
     "mod",
     "pow",
@@ -1274,10 +1280,17 @@ from aesara.tensor._math_special import *  # noqa: E402, F403
 from aesara.tensor._math_special import __all__ as _special_all  # noqa: E402
 from aesara.tensor._products import *  # noqa: E402, F403
 from aesara.tensor._products import __all__ as _products_all  # noqa: E402
+from aesara.tensor._products import _dot  # noqa: E402, F401
 
 __all__ += _special_all + _products_all
-from aesara.tensor._math_extra import *  # noqa: E402, F403
-from aesara.tensor._math_extra import __all__ as _extra_all  # noqa: E402
 
-__all__ += _extra_all
-from aesara.tensor._math_ops_extra import Mean, ProdWithoutZeros  # noqa: E402, F401
+# The reductions Aesara also has as op classes (with ``makeKeepDims``), and
+# ``cov``, live in modules of their own.
+from aesara.tensor._reduction_ops import (  # noqa: E402, F401
+    Mean,
+    ProdWithoutZeros,
+    makeKeepDims,
+)
+from aesara.tensor._statistics import cov  # noqa: E402
+
+__all__ += ["cov", "makeKeepDims"]

@@ -158,6 +158,28 @@ def as_index_literal(idx: Any) -> int | slice | None | np.ndarray:
     raise NotScalarConstantError(f"{idx} is not constant")
 
 
+def is_basic_idx(idx: Any) -> bool:
+    """Whether one index entry is, on its own, a NumPy *basic* index.
+
+    Slices and ``None`` (``np.newaxis``), given literally or as variables of
+    :class:`SliceType` / :class:`NoneTypeT`, are basic. Integers are not
+    counted: next to an array index an integer takes part in advanced
+    indexing, so one entry alone cannot tell.
+
+    Parameters
+    ----------
+    idx
+        One entry of an index tuple.
+
+    Returns
+    -------
+    bool
+    """
+    if idx is None or isinstance(idx, slice):
+        return True
+    return isinstance(getattr(idx, "type", None), (SliceType, NoneTypeT))
+
+
 def _literal_part(p: Any) -> int | None:
     if p is None or isinstance(getattr(p, "type", None), NoneTypeT):
         return None
@@ -1082,6 +1104,7 @@ __all__ = [
     "index_vars_to_types",
     "indices_from_subtensor",
     "inc_subtensor",
+    "is_basic_idx",
     "set_subtensor",
     "slice_len",
 ]

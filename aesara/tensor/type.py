@@ -15,7 +15,8 @@ import numpy as np
 
 from aesara.configdefaults import config
 from aesara.graph.basic import Variable
-from aesara.graph.type import Type
+from aesara.graph.type import HasDataType, HasShape, Type
+from aesara.link.c.type import CType
 from aesara.tensor.exceptions import StaticShapeError
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def _parse_shape_entry(s: Any, i: int) -> int | None:
     )
 
 
-class TensorType(Type):
+class TensorType(CType, HasDataType, HasShape):
     """The type of n-dimensional arrays of one dtype.
 
     Parameters

@@ -15,12 +15,17 @@ import numpy as np
 from aesara.graph.basic import Apply, Constant, Variable
 from aesara.graph.op import Op
 from aesara.graph.type import Type
+from aesara.link.c.type import Generic
 
 
-class NoneTypeT(Type):
+class NoneTypeT(Generic):
     """The type whose only value is ``None`` (e.g. an unspecified shape entry)."""
 
     __props__ = ()
+
+    def is_valid_value(self, data: Any, strict: bool = True) -> bool:
+        """Whether ``data`` is ``None``."""
+        return data is None
 
     def filter(
         self, x: Any, strict: bool = False, allow_downcast: bool | None = None

@@ -1,4 +1,11 @@
-"""Small helpers shared by the tensor modules."""
+"""Small helpers shared by the tensor modules.
+
+Hashing arrays, list coercion, axis normalisation and checks
+(:func:`normalize_axis`, :func:`check_and_normalize_axes`, :func:`is_flat`),
+numeric shapes of a graph's variables and importing a function by its dotted
+name. ``is_flat`` and ``check_and_normalize_axes`` are re-exported from
+:mod:`aesara.tensor.basic`, where Aesara keeps them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+from aesara.graph.basic import Variable
 
 
 def hash_from_ndarray(data: np.ndarray) -> str:
@@ -46,6 +55,59 @@ def normalize_axis(axis: int, ndim: int, what: str = "axis") -> int:
             f"{what} {axis} is out of bounds for a tensor of {ndim} dimensions"
         )
     return axis % ndim if ndim else 0
+
+
+def is_flat(var: Any, ndim: int = 1) -> bool:
+    """Whether ``var`` has exactly ``ndim`` dimensions.
+
+    Parameters
+    ----------
+    var
+        A tensor variable.
+    ndim
+        The expected number of dimensions.
+    """
+    from aesara.tensor.basic import as_tensor_variable
+
+    return as_tensor_variable(var).type.ndim == ndim
+
+
+def check_and_normalize_axes(x: Any, axis: Any) -> list[int]:
+    """Validate ``axis`` against ``x`` and return it as non-negative ints.
+
+    Parameters
+    ----------
+    x
+        A tensor variable.
+    axis
+        ``None`` (no axes), an int, or a list/tuple of ints (or constant
+        scalar variables).
+
+    Raises
+    ------
+    TypeError
+        An axis that is not an integer.
+    ValueError
+        An axis out of range for ``x``.
+    """
+    from aesara.tensor.basic import as_tensor_variable, get_scalar_constant_value
+
+    x = as_tensor_variable(x)
+    if axis is None:
+        return []
+    items = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    out = []
+    for a in items:
+        if isinstance(a, Variable):
+            a = get_scalar_constant_value(a)
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"axis {a!r} of {x} is not an integer")
+        a = int(a)
+        nd = x.type.ndim
+        if not -nd <= a < max(nd, 1) or (nd == 0 and a not in (0, -1)):
+            raise ValueError(f"axis {a} is out of range for {x} with {nd} dimension(s)")
+        out.append(a % nd if nd else 0)
+    return out
 
 
 def shape_of_variables(fgraph: Any, input_shapes: dict) -> dict:

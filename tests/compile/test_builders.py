@@ -286,6 +286,23 @@ def test_inline_rewrite_expands_only_inline_ops():
     np.testing.assert_allclose(f(np.array([0.0, 1.0])), np.exp([0.0, 1.0]))
 
 
+def test_inlining_is_its_own_stage_not_canonicalize():
+    # As in Aesara, a query for only "canonicalize" keeps inline
+    # OpFromGraphs (libraries use them as markers); compiling expands them.
+    from aesara.compile.mode import optdb
+
+    x = at.dvector("x")
+    inline_op = OpFromGraph([x], [at.exp(x) * 1.0], inline=True)
+    a = at.dvector("a")
+    fg = aesara.graph.fg.FunctionGraph([a], [inline_op(a)], clone=False)
+    optdb.query("+canonicalize").rewrite(fg)
+    assert any(isinstance(n.op, OpFromGraph) for n in fg.apply_nodes)
+    assert "inline_ofg_expansion" not in optdb["canonicalize"]
+    f = aesara.function([a], inline_op(a))
+    assert OpFromGraph not in _ops_in(f)
+    np.testing.assert_allclose(f(np.array([0.0, 1.0])), np.exp([0.0, 1.0]))
+
+
 def test_debugprint_shows_inner_graph():
     x = at.dvector("x")
     op = OpFromGraph([x], [at.cosh(x)], name="my_ofg")

@@ -152,12 +152,28 @@ def test_duplicate_and_non_root_inputs():
     x = dscalar("x")
     with pytest.raises(UnusedInputError, match="used twice in inputs"):
         function([x, x], x + 1)
-    with pytest.raises(ValueError, match="must be root variables"):
-        function([x + 1], x)
+    # A computed input cuts the graph there; what lies above it is then
+    # missing, as in Aesara.
+    with pytest.raises(MissingInputError, match="x"):
+        function([x + 1], x, on_unused_input="ignore")
     with pytest.raises(TypeError, match="contained in a list"):
         function(x, x)
     with pytest.raises(TypeError, match="shared variable"):
         function([shared(1.0)], x, on_unused_input="ignore")
+
+
+def test_non_root_input_cuts_the_graph():
+    x = dscalar("x")
+    y = exp(x)
+    z = y * 2 + 1
+    f = function([y], z)
+    # The value given for ``y`` is used as is: ``exp`` is not computed.
+    assert f(3.0) == 7.0
+    g = function([x, y], z + x)
+    assert g(10.0, 1.0) == 13.0
+    # The graph the caller built is left alone.
+    assert z.owner.inputs[0].owner.inputs[0] is y
+    assert y.owner is not None and y.owner.inputs[0] is x
 
 
 def test_missing_input_error_names_variable():

@@ -458,6 +458,22 @@ class TestWalking:
                     if i.owner is not None:
                         assert pos[i.owner] < pos[n]
 
+    def test_io_toposort_fills_clients(self):
+        x, y, a, b, c = diamond()
+        clients = {}
+        order = io_toposort([x, y], [c], clients=clients)
+        assert order == io_toposort([x, y], [c])
+        # Variables map to the sorted nodes that read them ...
+        for v in (x, y, a, b):
+            assert clients[v] == [n for n in order if v in n.inputs]
+        # ... and nodes to their outputs used in the sorted part (or asked for).
+        assert clients[a.owner] == [a] and clients[c.owner] == [c]
+        assert c not in clients
+        # Nothing above the given inputs is recorded.
+        clients = {}
+        io_toposort([a], [c], clients=clients)
+        assert a.owner not in clients and x not in clients
+
     def test_io_toposort_orderings(self):
         x, y, _ = make_inputs()
         a = neg(x)

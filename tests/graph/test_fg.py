@@ -201,6 +201,25 @@ class TestReplace:
         fg.replace(tt("stranger"), tt("other"))
         assert_consistent(fg)
 
+    def test_replace_absent_variable_ignores_type_of_replacement(self):
+        # A variable a rewrite already removed may be "replaced" by one of an
+        # incompatible type: there is nothing to do, so no type error either.
+        x, _, _ = make_inputs()
+        out = neg(x)
+        fg = FunctionGraph([x], [out], clone=False)
+        before = set(fg.apply_nodes)
+        fg.replace(tt("gone"), MyType(3)("w"))
+        assert set(fg.apply_nodes) == before and fg.outputs == [out]
+        assert_consistent(fg)
+
+    def test_replace_unused_input_is_noop(self):
+        x, y, _ = make_inputs()
+        out = neg(x)
+        fg = FunctionGraph([x, y], [out], clone=False)
+        fg.replace(y, MyType(3)("w"))
+        assert fg.inputs == [x, y] and fg.outputs == [out]
+        assert_consistent(fg)
+
     def test_replace_output(self):
         x, y, _ = make_inputs()
         out = neg(x)

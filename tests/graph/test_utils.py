@@ -48,6 +48,25 @@ class TestMetaObject:
         assert Point3(1, 2) == Point3(1, 2)
         assert Point3(1, 2) != Point(1, 2)
 
+    def test_classes_equal_by_metaclass_compare_equal(self):
+        # Aesara compares classes with ==, so a metaclass can make two
+        # dynamically created classes (same wrapped thing) interchangeable.
+        class ByKey(type):
+            def __eq__(cls, other):
+                return isinstance(other, ByKey) and cls.key == other.key
+
+            def __hash__(cls):
+                return hash(cls.key)
+
+        def make(key):
+            return ByKey("Tagged", (Point,), {"key": key})
+
+        A, B, C = make("k"), make("k"), make("other")
+        assert A is not B
+        assert A(1, 2) == B(1, 2) and hash(A(1, 2)) == hash(B(1, 2))
+        assert A(1, 2) != C(1, 2)
+        assert A(1, 2) != B(2, 1)
+
     def test_custom_eq_kept(self):
         class AlwaysEq(MetaObject):
             __props__ = ("v",)

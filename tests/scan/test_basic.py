@@ -856,6 +856,32 @@ class TestSharedVariables:
             ref.append(h)
         np.testing.assert_allclose(f(np.array([1.0, 1.0])), np.stack(ref))
 
+    def test_strict_allows_random_streams_and_outer_variables(self):
+        # As in Aesara: random generators the step draws from are loop states,
+        # and outer (non-shared) variables are passed automatically.
+        srng = at.random.RandomStream(12)
+        scale = at.dscalar("scale")
+        out, updates = aesara.scan(
+            lambda: srng.normal(0.0, 1.0) * scale, n_steps=4, strict=True
+        )
+        assert len(updates) == 1
+        f = aesara.function([scale], out, updates=updates)
+        a, b = f(0.0), f(2.0)
+        np.testing.assert_array_equal(a, np.zeros(4))
+        assert a.shape == b.shape == (4,) and len(set(b.tolist())) == 4
+
+    def test_strict_with_a_computed_non_sequence(self):
+        # The non-sequence is itself computed (from a random draw and a
+        # variable): the step sees it as an input, not its ancestors.
+        srng = at.random.RandomStream(3)
+        n = at.lscalar("n")
+        g = srng.normal(0.0, 1.0, size=(n,)) * 0.0 + at.arange(n)
+        out, _ = aesara.scan(
+            lambda gg: gg * 2.0, non_sequences=[g], n_steps=3, strict=True
+        )
+        f = aesara.function([n], out)
+        np.testing.assert_array_equal(f(2), [[0.0, 2.0]] * 3)
+
     def test_strict_with_only_explicit_inputs(self):
         x = at.dvector("x")
         c = at.dscalar("c")

@@ -184,10 +184,23 @@ class TestConstructors:
         for a, b in zip(o, np.ogrid[0:3, 1:5:2]):
             np.testing.assert_array_equal(a.eval(), b)
         n = lscalar()
-        (r,) = mgrid[0:n]
+        # One slice gives the range itself, as in NumPy and Aesara.
+        r = mgrid[0:n]
         np.testing.assert_array_equal(r.eval({n: 4}), np.arange(4))
         with pytest.raises(TypeError, match="slices"):
             mgrid[3]
+
+    def test_ogrid_forms_aesara_accepts(self):
+        n = lscalar()
+        # ``a:`` counts up to ``a`` (NumPy's ``arange(a)``).
+        np.testing.assert_array_equal(ogrid[n:].eval({n: 3}), np.ogrid[3:])
+        # A list of slices is the same as a tuple of them.
+        for a, b in zip(ogrid[[slice(0, 2), slice(None, 3)]], np.ogrid[0:2, :3]):
+            np.testing.assert_array_equal(a.eval(), b)
+        # No slices at all: no grids (the index of a 0-d array).
+        assert ogrid[[]] == [] and mgrid[()] == []
+        with pytest.raises(ValueError, match="start or a stop"):
+            ogrid[:]
 
     def test_nonzero_tuple_static(self):
         x = dmatrix()

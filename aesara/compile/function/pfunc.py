@@ -261,13 +261,10 @@ def construct_pfunc_ins_and_outs(
         _pfunc_param_to_in(p, allow_downcast=allow_input_downcast) for p in params
     ]
     in_variables = [spec.variable for spec in inputs]
+    # An input computed by other nodes (``v.owner is not None``) is allowed, as
+    # in Aesara: the graph is cut there and the value is supplied by the caller
+    # (the function graph works on copies of the inputs without their owners).
     for i, v in enumerate(in_variables):
-        if v.owner is not None:
-            raise ValueError(
-                f"Input {i} ({v}) of the function is computed by {v.owner.op}: function "
-                "inputs must be root variables (with no owner). Use a fresh "
-                "variable and `givens` to substitute it."
-            )
         for j in range(i + 1, len(in_variables)):
             if in_variables[j] is v:
                 raise UnusedInputError(

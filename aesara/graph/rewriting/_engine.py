@@ -797,10 +797,13 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
                 self._cleanup(fgraph, change_tracker, counts)
         return changed, None
 
-    def _cleanup(self, fgraph, change_tracker, counts):
+    def _cleanup(self, fgraph, change_tracker, counts) -> bool:
+        changed = False
         for rw in self.cleanup_rewriters:
             if self._run_graph_rewriter(fgraph, rw, change_tracker):
                 counts[rw] += 1
+                changed = True
+        return changed
 
     def apply(self, fgraph, start_from=None):
         change_tracker = ChangeTracker()
@@ -866,6 +869,12 @@ class EquilibriumGraphRewriter(NodeProcessingGraphRewriter):
                 )
                 if abort_by is not None:
                     break
+                # The clean-up rewriters (merge) run at every pass even when
+                # nothing else changed: a graph may come in with duplicates,
+                # and node rewriters must see them merged (one copy rewritten
+                # and the other left behind would compute different things).
+                if self._cleanup(fgraph, change_tracker, counts):
+                    changed = True
 
                 order = io_toposort(fgraph.inputs, start_from)
                 q.clear()

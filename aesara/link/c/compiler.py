@@ -612,6 +612,9 @@ def _first_line(error: BaseException | str, limit: int = 500) -> str:
 def warn_no_compiler() -> None:
     """Warn, once per process, that C code is off and the Python VM is used.
 
+    No warning is given when ``config.cxx`` was set to ``""`` on a machine
+    that has a compiler: the user chose Python-only code.
+
     The warning says what failed: no compiler, a compiler that cannot build
     the runtime, or a compiled runtime that does not load (then the path
     and the loader's message, and no advice to install a compiler).
@@ -619,8 +622,12 @@ def warn_no_compiler() -> None:
     global _warned
     if _warned:
         return
-    _warned = True
     cxx = _cxx()
+    if not cxx and shutil.which("g++"):
+        # A compiler is there and ``cxx`` was emptied on purpose: that is how
+        # Aesara users ask for Python-only code, and Aesara is silent then.
+        return
+    _warned = True
     failure = _failures.get(cxx) if cxx else None
     if isinstance(failure, ModuleLoadError):
         # The compiler worked; what it built does not load.

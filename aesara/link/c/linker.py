@@ -216,6 +216,33 @@ def call_descriptor() -> object:
     return get_runtime().CallDescriptor("_fast_call", "_py_call")
 
 
+def _computes_like_c(op) -> bool:
+    """Whether ``op`` is element-wise math that Aesara runs as C code."""
+    from aesara.tensor.elemwise import CAReduce, Elemwise
+
+    return isinstance(op, (Elemwise, CAReduce))
+
+
+def _quiet_fp_thunk(thunk):
+    """Wrap a NumPy thunk so floating-point events stay silent, as in C.
+
+    Aesara's C kernels give IEEE results (``log(0) = -inf``, ``0/0 = nan``)
+    without a word; the same node computed through NumPy here, because it
+    has no C translation, must not warn either.
+    """
+    errstate = np.errstate
+
+    def quiet():
+        with errstate(all="ignore"):
+            return thunk()
+
+    for attr in ("inputs", "outputs", "lazy", "perform", "py_thunk"):
+        if hasattr(thunk, attr):
+            setattr(quiet, attr, getattr(thunk, attr))
+    quiet.wrapped = thunk
+    return quiet
+
+
 class CVMLinker(VMLinker):
     """A :class:`~aesara.link.vm.VMLinker` with compiled element-wise thunks and a C loop.
 
@@ -307,7 +334,10 @@ class CVMLinker(VMLinker):
                 return plan.make(
                     artifact, node, storage_map, compute_map, self.no_recycling
                 )
-        return super().make_node_thunk(node, storage_map, compute_map, impl)
+        thunk = super().make_node_thunk(node, storage_map, compute_map, impl)
+        if self._c_on and _computes_like_c(node.op):
+            thunk = _quiet_fp_thunk(thunk)
+        return thunk
 
     def make_vm(
         self,

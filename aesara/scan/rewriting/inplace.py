@@ -36,8 +36,7 @@ __all__ = ["ScanInplaceOptimizer"]
 
 
 def _alloc_ops() -> tuple:
-    from aesara.tensor._basic_extra import AllocEmpty
-    from aesara.tensor.basic import Alloc
+    from aesara.tensor.basic import Alloc, AllocEmpty
 
     return (Alloc, AllocEmpty)
 

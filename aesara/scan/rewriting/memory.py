@@ -448,8 +448,7 @@ class _Buffer:
 
     def rebuild(self, length: _Aff) -> Variable:
         """The same buffer with ``length`` rows."""
-        from aesara.tensor._basic_extra import AllocEmpty
-        from aesara.tensor.basic import Alloc
+        from aesara.tensor.basic import Alloc, AllocEmpty
 
         dims = list(self.alloc.inputs)
         if isinstance(self.alloc.op, Alloc):
@@ -469,8 +468,7 @@ class _Buffer:
 
 def _parse_buffer(buf: Variable) -> _Buffer | None:
     """``buf`` as a :class:`_Buffer` when it has the form ``scan`` builds."""
-    from aesara.tensor._basic_extra import AllocEmpty
-    from aesara.tensor.basic import Alloc
+    from aesara.tensor.basic import Alloc, AllocEmpty
     from aesara.tensor.subtensor import IncSubtensor, indices_from_subtensor
 
     inc = buf.owner

@@ -73,8 +73,9 @@ _MAX_COMPARED = 200
 
 
 def _scalar_op(v: Variable) -> Any:
+    # Plain Elemwise only: a subclass is another op (see rewriting.math).
     node = v.owner
-    if node is None or not isinstance(node.op, Elemwise):
+    if node is None or type(node.op) is not Elemwise:
         return None
     return node.op.scalar_op
 

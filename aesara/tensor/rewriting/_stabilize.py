@@ -76,9 +76,12 @@ def _is_float(v: Variable) -> bool:
 
 
 def _scalar_op_of(v: Variable, cls) -> Elemwise | None:
-    """The ``Elemwise`` op computing ``v`` when its scalar op is a ``cls``."""
+    """The ``Elemwise`` op computing ``v`` when its scalar op is a ``cls``.
+
+    Subclasses of ``Elemwise`` are other ops and do not match.
+    """
     node = v.owner
-    if node is None or not isinstance(node.op, Elemwise):
+    if node is None or type(node.op) is not Elemwise:
         return None
     if not isinstance(node.op.scalar_op, cls):
         return None
@@ -389,7 +392,7 @@ def local_exp_log(fgraph, node):
     """
 
     out = node.outputs[0]
-    if not _is_float(out) or not isinstance(node.op, Elemwise) or len(node.inputs) != 1:
+    if not _is_float(out) or type(node.op) is not Elemwise or len(node.inputs) != 1:
         return None
     scalar_op = node.op.scalar_op
     (arg,) = node.inputs

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from aesara.compile import mode as compile_mode
 from aesara.graph.basic import Constant
 from aesara.graph.rewriting.basic import (
@@ -114,7 +116,10 @@ def constant_folding(fgraph, node):
     thunk = node.op.make_thunk(
         node, storage_map, compute_map, no_recycling=[], impl="py"
     )
-    thunk()
+    # Folding is the compiler's evaluation, not the user's: a log(0) or 0/0
+    # met here must not surface as a RuntimeWarning (the inf/nan is kept).
+    with np.errstate(all="ignore"):
+        thunk()
     out = []
     for o in node.outputs:
         data = storage_map[o][0]
@@ -172,9 +177,14 @@ __all__ += [
 
 
 def _scalar_op_is(node: Any, cls: type) -> bool:
+    """Whether ``node`` is a plain ``Elemwise`` of a ``cls`` scalar op.
+
+    Subclasses of ``Elemwise`` are other ops (matching is by equality, class
+    included, as in Aesara): rewrites that match a scalar op leave them alone.
+    """
     return (
         node is not None
-        and isinstance(node.op, _Elemwise)
+        and type(node.op) is _Elemwise
         and isinstance(node.op.scalar_op, cls)
     )
 
@@ -264,7 +274,7 @@ def _broadcast_to_type(var: Any, ref: Any) -> Any:
 @node_rewriter([_Elemwise])
 def local_useless_cast(fgraph, node):
     """A cast to the dtype its input already has -> the input."""
-    if not isinstance(node.op.scalar_op, _aes.Cast):
+    if not _scalar_op_is(node, _aes.Cast):
         return None
     x = node.inputs[0]
     if x.type.dtype != node.outputs[0].type.dtype:
@@ -281,7 +291,7 @@ def local_cast_cast(fgraph, node):
     The intermediate cast is exact then, so skipping it gives the same
     values (``cast(cast(x_float32, float64), float32)`` is ``x``).
     """
-    if not isinstance(node.op.scalar_op, _aes.Cast):
+    if not _scalar_op_is(node, _aes.Cast):
         return None
     inner = node.inputs[0]
     if not _scalar_op_is(inner.owner, _aes.Cast):
@@ -315,10 +325,10 @@ def local_useless_elemwise(fgraph, node):
     * ``and(x, x)``, ``or(x, x)``, ``maximum(x, x)``, ``minimum(x, x)`` -> ``x``;
     * ``identity(x)`` (``tensor_copy``) and one-input ``add``/``mul`` -> ``x``.
     """
+    if type(node.op) is not _Elemwise or len(node.outputs) != 1:
+        return None
     sop = node.op.scalar_op
     out = node.outputs[0]
-    if len(node.outputs) != 1:
-        return None
     inputs = node.inputs
     if len(inputs) == 2 and inputs[0] is inputs[1]:
         x = inputs[0]
@@ -346,7 +356,7 @@ def local_useless_elemwise(fgraph, node):
 @node_rewriter([_Elemwise])
 def local_useless_fill(fgraph, node):
     """``fill(x, v)`` -> ``v`` when ``v`` already has the shape of the result."""
-    if not isinstance(node.op.scalar_op, _aes.Second):
+    if not _scalar_op_is(node, _aes.Second):
         return None
     x, v = node.inputs
     out = node.outputs[0]
@@ -412,7 +422,7 @@ def local_fill_to_alloc(fgraph, node):
 
     The result no longer depends on the values of ``x`` (only its shape).
     """
-    if not isinstance(node.op.scalar_op, _aes.Second):
+    if not _scalar_op_is(node, _aes.Second):
         return None
     x, v = node.inputs
     out = node.outputs[0]
@@ -659,7 +669,7 @@ def local_useless_switch(fgraph, node):
     The chosen branch is broadcast (with ``fill``) to the result's shape when
     it may be smaller.
     """
-    if not isinstance(node.op.scalar_op, _aes.Switch):
+    if not _scalar_op_is(node, _aes.Switch):
         return None
     cond, a, b = node.inputs
     out = node.outputs[0]

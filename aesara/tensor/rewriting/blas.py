@@ -199,6 +199,8 @@ def local_dot_to_dot22(fgraph, node):
 @node_rewriter([Elemwise])
 def local_gemm(fgraph, node):
     """``b * z + a * dot(x, y) (+ other terms)`` -> ``gemm(z, a, x, y, b) + ...``."""
+    if type(node.op) is not Elemwise:
+        return None
     so = node.op.scalar_op
     out = node.outputs[0]
     dt = out.type.dtype
@@ -266,7 +268,7 @@ def local_gemm(fgraph, node):
 @node_rewriter([Elemwise])
 def local_dot22_to_dot22scalar(fgraph, node):
     """``a * dot22(x, y)`` (scalar ``a``) -> ``Dot22Scalar(x, y, a)``."""
-    if not isinstance(node.op.scalar_op, aes.Mul):
+    if type(node.op) is not Elemwise or not isinstance(node.op.scalar_op, aes.Mul):
         return None
     out = node.outputs[0]
     dt = out.type.dtype

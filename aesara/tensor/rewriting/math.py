@@ -79,8 +79,13 @@ __all__ = [
 
 
 def _scalar_op_of(node: Any) -> Any:
-    """The scalar op of an ``Elemwise`` node (``None`` for other nodes)."""
-    if node is None or not isinstance(node.op, Elemwise):
+    """The scalar op of an ``Elemwise`` node (``None`` for other nodes).
+
+    Only plain ``Elemwise`` ops count: a subclass (e.g. a library's marker op
+    deriving from ``Elemwise``) is a different op, as Aesara's equality-based
+    matching has it, and rewriting it as its scalar op would drop its class.
+    """
+    if node is None or type(node.op) is not Elemwise:
         return None
     return node.op.scalar_op
 

@@ -323,8 +323,36 @@ class ShapeFeature(Feature):
 
     # -- reading shapes -----------------------------------------------------------
 
-    def get_shape(self, var: Variable, idx: int) -> Variable:
-        """The symbolic size of dimension ``idx`` of ``var``."""
+    def get_shape(self, *args: Any) -> Variable:
+        """The symbolic size of dimension ``idx`` of ``var``.
+
+        Called as ``get_shape(fgraph, var, idx)`` (Aesara's signature) or
+        ``get_shape(var, idx)``; the graph is always the one the feature is
+        attached to.
+
+        Raises
+        ------
+        TypeError
+            For other arguments, or when ``var`` has no shape.
+        """
+        if len(args) == 3:
+            fgraph, var, idx = args
+            if (
+                fgraph is not None
+                and self.fgraph is not None
+                and fgraph is not self.fgraph
+            ):
+                raise ValueError(
+                    "ShapeFeature.get_shape: the graph given is not the one this "
+                    "feature is attached to"
+                )
+        elif len(args) == 2:
+            var, idx = args
+        else:
+            raise TypeError(
+                "ShapeFeature.get_shape takes (fgraph, var, idx) or (var, idx), got "
+                f"{len(args)} arguments"
+            )
         shp = self.shape_of[var]
         if shp is None:
             raise TypeError(f"{var} of type {var.type} has no shape")

@@ -26,7 +26,7 @@ __all__ = ["local_logsoftmax", "local_logsoftmax_grad", "local_softmax_from_exp"
 @node_rewriter([Elemwise])
 def local_logsoftmax(fgraph, node):
     """``log(softmax(x, axis)) -> log_softmax(x, axis)``."""
-    if not isinstance(node.op.scalar_op, aes.Log):
+    if type(node.op) is not Elemwise or not isinstance(node.op.scalar_op, aes.Log):
         return None
     (arg,) = node.inputs
     if arg.owner is None or not isinstance(arg.owner.op, Softmax):
@@ -72,11 +72,11 @@ def local_softmax_from_exp(fgraph, node):
 
     Only single axes and full reductions map onto :class:`Softmax`.
     """
-    if not isinstance(node.op.scalar_op, aes.TrueDiv):
+    if type(node.op) is not Elemwise or not isinstance(node.op.scalar_op, aes.TrueDiv):
         return None
     num, den = node.inputs
     out = node.outputs[0]
-    if num.owner is None or not isinstance(num.owner.op, Elemwise):
+    if num.owner is None or type(num.owner.op) is not Elemwise:
         return None
     if not isinstance(num.owner.op.scalar_op, aes.Exp):
         return None
@@ -108,7 +108,7 @@ def _divided_by(dy, sm):
     from aesara.tensor.math import mul
 
     node = dy.owner
-    if node is None or not isinstance(node.op, Elemwise):
+    if node is None or type(node.op) is not Elemwise:
         return None
     sop = node.op.scalar_op
     if isinstance(sop, aes.TrueDiv) and node.inputs[1] is sm:
@@ -118,7 +118,7 @@ def _divided_by(dy, sm):
             fo = f.owner
             if (
                 fo is not None
-                and isinstance(fo.op, Elemwise)
+                and type(fo.op) is Elemwise
                 and isinstance(fo.op.scalar_op, aes.Reciprocal)
                 and fo.inputs[0] is sm
             ):

@@ -325,6 +325,40 @@ class TestEquilibrium:
         assert ops_of(fg) == ["mul", "mul"]
         assert calls  # the final rewriter ran at the end of each pass
 
+    def test_cleanup_merges_duplicates_before_node_rewriters(self):
+        # Two copies of neg(x): the node rewriter below never fires, so only
+        # a clean-up run at the start of the pass can merge them.
+        seen = []
+
+        @node_rewriter([neg])
+        def look(fgraph, node):
+            seen.append(node)
+            return False
+
+        x = toy_var("x")
+        fg = FunctionGraph([x], [neg(x), neg(x)], clone=False)
+        assert len(fg.apply_nodes) == 2
+        eq = EquilibriumGraphRewriter(
+            [look], max_use_ratio=10, cleanup_rewriters=[MergeOptimizer()]
+        )
+        eq.rewrite(fg)
+        assert len(fg.apply_nodes) == 1
+        assert fg.outputs[0] is fg.outputs[1]
+        # The node rewriters only ever saw the surviving copy.
+        assert {id(n) for n in seen} == {id(fg.outputs[0].owner)}
+
+    def test_canonicalize_query_merges_duplicate_nodes(self):
+        from aesara.compile.mode import optdb
+
+        x = at.dvector("x")
+        a = at.exp(x)
+        b = at.exp(x)
+        fg = FunctionGraph([x], [a, b], clone=False)
+        assert len(fg.apply_nodes) == 2
+        optdb.query("+canonicalize").rewrite(fg)
+        assert len(fg.apply_nodes) == 1
+        assert fg.outputs[0] is fg.outputs[1]
+
     def test_rejects_non_rewriters(self):
         with pytest.raises(TypeError, match="node and graph rewriters"):
             EquilibriumGraphRewriter([lambda fg: None], max_use_ratio=1)

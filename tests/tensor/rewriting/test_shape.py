@@ -74,6 +74,13 @@ def test_shape_feature_api():
     sx = sf.shape_of[x]
     assert len(sx) == 2 and all(s.type.dtype == "int64" for s in sx)
     assert sf.get_shape(z, 0) is sf.shape_of[x][1]
+    # Aesara's signature takes the graph first.
+    assert sf.get_shape(fg, z, 1) is sf.shape_of[x][0]
+    with pytest.raises(TypeError, match="takes"):
+        sf.get_shape(z)
+    other = FunctionGraph([x], [y], clone=False)
+    with pytest.raises(ValueError, match="not the one"):
+        sf.get_shape(other, z, 0)
     assert sf.same_shape(x, y)
     assert not sf.same_shape(x, z)
     assert sf.same_shape(x, z, 0, 1)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 
 from aesara.compile import mode as compile_mode
-from aesara.graph.basic import Constant
 from aesara.graph.rewriting.basic import copy_stack_trace, in2out, node_rewriter
 from aesara.tensor.basic import get_vector_length
 from aesara.tensor.elemwise import DimShuffle
@@ -22,7 +21,11 @@ from aesara.tensor.extra_ops import broadcast_to
 from aesara.tensor.random.op import RandomVariable
 from aesara.tensor.random.utils import broadcast_params
 from aesara.tensor.subtensor import Subtensor, indices_from_subtensor
-from aesara.tensor.subtensor_advanced import AdvancedSubtensor, AdvancedSubtensor1
+from aesara.tensor.subtensor_advanced import (
+    AdvancedSubtensor,
+    AdvancedSubtensor1,
+    indexed_result_shape,
+)
 from aesara.tensor.type_other import NoneTypeT
 
 __all__ = [
@@ -93,50 +96,78 @@ def _rv_only_used_by(fgraph, rv, node) -> bool:
 
 @node_rewriter([DimShuffle])
 def local_dimshuffle_rv_lift(fgraph, node):
-    """``rv(params).dimshuffle(order)`` -> ``rv(params dimshuffled, size shuffled)``.
+    """``rv(params, size).dimshuffle(order)`` -> ``rv(params', size')``.
 
-    Only batch dimensions may move (the support dimensions must stay last
-    and in order), none may be dropped, and the draw must have no other
-    reader. Adding length-1 axes keeps the exact draws; transposing keeps
-    the distribution.
+    The dimensions of a univariate draw are *replications* (the leading
+    ones that only ``size`` creates) followed by *independent* dimensions
+    (those the parameters broadcast to). As in Aesara, the lift happens when
+    the ``DimShuffle`` keeps the two groups apart:
+
+    * it only rearranges replications (or adds length-1 axes among them):
+      only ``size`` changes and the parameters stay as they are;
+    * its independent dimensions all come from independent dimensions: the
+      part of ``order`` from the first independent dimension on is applied
+      to the parameters (padded to a common rank first, so they keep
+      broadcasting together) and ``size``, if given, is reordered.
+
+    Multivariate draws, draws read by other nodes, and shuffles that mix
+    the two groups or drop a dimension are left alone.
     """
     ds = node.op
     rv = node.inputs[0]
     rv_node = rv.owner
     if rv_node is None or not isinstance(rv_node.op, RandomVariable):
         return None
+    op = rv_node.op
+    if op.ndim_supp != 0:
+        return None
     if rv is not rv_node.outputs[1] or not _rv_only_used_by(fgraph, rv, node):
         return None
-    op = rv_node.op
-    if any(isinstance(p.type, NoneTypeT) for p in rv_node.inputs[3:]):
+    rng, size, dtype, *params = rv_node.inputs
+    if any(isinstance(p.type, NoneTypeT) for p in params):
         return None
     order = list(ds.new_order)
-    nsupp = op.ndim_supp
-    batch_ndim = rv.type.ndim - nsupp
-    if sorted(i for i in order if i != "x") != list(range(rv.type.ndim)):
+    kept = [d for d in order if d != "x"]
+    if sorted(kept) != list(range(rv.type.ndim)):
         return None  # drops a dimension
-    if nsupp > 0 and order[len(order) - nsupp :] != list(
-        range(batch_ndim, rv.type.ndim)
-    ):
-        return None  # touches the support dimensions
-    batch_order = order[: len(order) - nsupp]
-    rng, size, dtype, *params = rv_node.inputs
+    n_ind = max((p.type.ndim for p in params), default=0)
+    n_rep = rv.type.ndim - n_ind
     size_len = get_vector_length(size)
-    new_size = None
+    if n_rep > 0 and size_len == 0:
+        return None  # replications without a size: nothing to reorder
+    ind_positions = [k for k, d in enumerate(order) if d != "x" and d >= n_rep]
+    rep_entries = [d for d in order if d != "x" and d < n_rep]
+    # The independent dimensions must come after every replication, in the
+    # output: otherwise the shuffle mixes the two groups.
+    if ind_positions and any(d != "x" and d < n_rep for d in order[ind_positions[0] :]):
+        return None
+    if len(rep_entries) != n_rep:
+        return None
     if size_len > 0:
         entries = _size_entries(size)
-        new_size = [1 if i == "x" else entries[i] for i in batch_order]
-    new_params = []
-    for p, nd in zip(params, op.ndims_params):
-        pb = p.type.ndim - nd
-        if pb > batch_ndim:
-            return None
-        padded = p.dimshuffle(["x"] * (batch_ndim - pb) + list(range(p.type.ndim)))
-        new_params.append(
-            padded.dimshuffle(batch_order + list(range(batch_ndim, batch_ndim + nd)))
-        )
+        new_size = [1 if d == "x" else entries[d] for d in order]
+    else:
+        new_size = None
+    if size_len > 0 and n_ind == 0:
+        # Only replications move: the parameters are untouched.
+        new_params = list(params)
+    else:
+        # With a size, the axes before the first independent one belong to
+        # it; without one, the parameters make every axis.
+        start = ind_positions[0] if size_len > 0 else 0
+        param_order = ["x" if d == "x" else d - n_rep for d in order[start:]]
+        new_params = []
+        for p in params:
+            # Pad to the common rank so that every parameter takes the same
+            # reordering and they still broadcast against each other.
+            padded = p.dimshuffle(
+                ["x"] * (n_ind - p.type.ndim) + list(range(p.type.ndim))
+            )
+            new_params.append(padded.dimshuffle(param_order))
     new_node = op.make_node(rng, new_size, dtype, *new_params)
     out = new_node.outputs[1]
+    if rv.name:
+        out.name = f"{rv.name}_lifted"
     copy_stack_trace(node.outputs, out)
     return [out]
 
@@ -150,67 +181,53 @@ def _index_of(node):
     return list(node.inputs[1:])
 
 
-def _is_full_slice(entry) -> bool:
-    if isinstance(entry, slice):
-        return entry == slice(None) or all(
-            x is None or (isinstance(x, Constant) and x.data is None)
-            for x in (entry.start, entry.stop, entry.step)
-        )
-    if isinstance(entry, Constant) and isinstance(entry.data, slice):
-        return entry.data == slice(None)
-    return False
-
-
 @node_rewriter([Subtensor, AdvancedSubtensor1, AdvancedSubtensor])
 def local_subtensor_rv_lift(fgraph, node):
-    """``rv(params)[idx]`` -> ``rv(params broadcast, then [idx])``.
+    """``rv(params, size)[idx]`` -> ``rv(params', size')`` for univariate draws.
 
-    Only batch dimensions may be indexed (support dimensions take full
-    slices), with integers, slices or integer arrays (no boolean masks or new
-    axes), and the draw must have no other reader. The new variable draws
-    only the selected entries: same distribution, different numbers.
+    As in Aesara, the draw's dimensions are split into *replications* (the
+    leading ones only ``size`` creates) and *independent* dimensions (those
+    the parameters broadcast to). Index entries on replications only change
+    the size: the new size is the shape of the indexed result. Entries on
+    independent dimensions are applied to the parameters, broadcast against
+    each other first. The new variable draws only the selected entries: the
+    same distribution, not the same numbers.
+
+    Multivariate draws, draws read by other nodes, boolean masks and new
+    axes are left alone.
     """
     rv = node.inputs[0]
     rv_node = rv.owner
     if rv_node is None or not isinstance(rv_node.op, RandomVariable):
         return None
+    op = rv_node.op
+    if op.ndim_supp != 0:
+        return None
     if rv is not rv_node.outputs[1] or not _rv_only_used_by(fgraph, rv, node):
         return None
-    op = rv_node.op
     rng, size, dtype, *params = rv_node.inputs
     if any(isinstance(p.type, NoneTypeT) for p in params):
         return None
     idx = _index_of(node)
-    batch_ndim = rv.type.ndim - op.ndim_supp
+    if not idx:
+        return None
     for entry in idx:
         t = getattr(entry, "type", None)
         if entry is None or isinstance(t, NoneTypeT):
             return None  # new axis
         if t is not None and getattr(t, "dtype", None) == "bool":
             return None  # boolean mask
-    if len(idx) > batch_ndim:
-        if not all(_is_full_slice(e) for e in idx[batch_ndim:]):
-            return None  # indexes a support dimension
-        idx = idx[:batch_ndim]
-    if not idx:
-        return None
-    size_len = get_vector_length(size)
-    if size_len > 0:
-        entries = _size_entries(size)
-        full = [
-            broadcast_to(p, entries + _core_shape(p, nd))
-            for p, nd in zip(params, op.ndims_params)
-        ]
+    n_ind = max((p.type.ndim for p in params), default=0)
+    n_rep = rv.type.ndim - n_ind
+    if len(idx) > n_rep:
+        ind_idx = tuple(idx[n_rep:])
+        full = broadcast_params(list(params), op.ndims_params)
+        new_params = [p[ind_idx] for p in full]
     else:
-        padded = []
-        for p, nd in zip(params, op.ndims_params):
-            pb = p.type.ndim - nd
-            padded.append(
-                p.dimshuffle(["x"] * (batch_ndim - pb) + list(range(p.type.ndim)))
-            )
-        full = broadcast_params(padded, op.ndims_params)
-    new_params = [p[tuple(idx)] for p in full]
-    new_node = op.make_node(rng, None, dtype, *new_params)
+        new_params = list(params)
+    rv_shape = [rv.shape[d] for d in range(rv.type.ndim)]
+    new_size = list(indexed_result_shape(rv_shape, idx))
+    new_node = op.make_node(rng, new_size, dtype, *new_params)
     out = new_node.outputs[1]
     copy_stack_trace(node.outputs, out)
     return [out]

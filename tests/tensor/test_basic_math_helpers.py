@@ -1,4 +1,9 @@
-"""Tests of aesara.tensor._basic_extra and aesara.tensor._math_extra."""
+"""Tests of the smaller helpers of aesara.tensor.basic and aesara.tensor.math.
+
+Nested stacking (``_join``), rank and axis checks (``utils``), device transfer
+(``_transfer``), uninitialised allocation (``_alloc_empty``), ``cov``
+(``_statistics``) and ``makeKeepDims`` (``_reduction_ops``).
+"""
 
 from __future__ import annotations
 

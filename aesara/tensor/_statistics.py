@@ -1,53 +1,15 @@
-"""Statistics helpers of Aesara's ``aesara.tensor.math`` built from other ops."""
+"""Statistics built from other tensor ops: :func:`cov` (``numpy.cov``).
+
+Aesara keeps :func:`cov` in :mod:`aesara.tensor.math`, which re-exports it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from aesara.graph.basic import Variable
 
-__all__ = ["cov", "makeKeepDims"]
-
-
-def makeKeepDims(x: Any, y: Any, axis: Any) -> Variable:  # noqa: N802 - Aesara's name
-    """Re-insert the reduced ``axis`` of ``x`` into ``y`` as length-1 dimensions.
-
-    ``y`` is the result of reducing ``x`` over ``axis`` (``None`` for all
-    axes); the result broadcasts against ``x`` like NumPy's ``keepdims=True``.
-    """
-    from aesara.tensor.basic import as_tensor_variable
-
-    x = as_tensor_variable(x)
-    y = as_tensor_variable(y)
-    nd = x.type.ndim
-    if axis is None:
-        axes = list(range(nd))
-    else:
-        items = list(axis) if isinstance(axis, (list, tuple)) else [axis]
-        axes = []
-        for a in items:
-            if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
-                raise TypeError(f"makeKeepDims: axis {a!r} is not an integer")
-            if not -nd <= a < nd:
-                raise ValueError(f"makeKeepDims: axis {a} out of range for {nd}-d x")
-            axes.append(int(a) % nd)
-    axes = sorted(set(axes))
-    if y.type.ndim != nd - len(axes):
-        raise ValueError(
-            f"makeKeepDims: y has {y.type.ndim} dimension(s); reducing a {nd}-d x "
-            f"over {len(axes)} axes leaves {nd - len(axes)}"
-        )
-    order: list = []
-    j = 0
-    for i in range(nd):
-        if i in axes:
-            order.append("x")
-        else:
-            order.append(j)
-            j += 1
-    return y.dimshuffle(*order)
+__all__ = ["cov"]
 
 
 def cov(

@@ -1,36 +1,23 @@
-"""Smaller pieces of Aesara's ``aesara.tensor.basic`` API.
+"""Row permutations: :class:`PermuteRowElements` and the functions built on it.
 
-Row permutations (:class:`PermuteRowElements`, :func:`inverse_permutation`),
-uninitialised allocation (:class:`AllocEmpty`, :func:`empty`), nested stacking
-(:func:`stacklists`), device transfer hooks (:func:`transfer`) and axis
-normalisation. They are re-exported from :mod:`aesara.tensor.basic`.
+:func:`permute_row_elements` reorders the last axis of a tensor by integer
+permutations (leading axes broadcast), and :func:`inverse_permutation` inverts
+permutations. Aesara keeps these names in :mod:`aesara.tensor.basic`, which
+re-exports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from aesara.configdefaults import config
 from aesara.graph.basic import Apply, Variable
 from aesara.graph.op import Op
 from aesara.tensor.type import TensorType
 
-__all__ = [
-    "AllocEmpty",
-    "PermuteRowElements",
-    "check_and_normalize_axes",
-    "empty",
-    "empty_like",
-    "inverse_permutation",
-    "is_flat",
-    "permute_row_elements",
-    "register_transfer",
-    "stacklists",
-    "transfer",
-]
+__all__ = ["PermuteRowElements", "inverse_permutation", "permute_row_elements"]
 
 
 def _as_tensor(x: Any, **kw: Any) -> Variable:
@@ -226,194 +213,3 @@ def inverse_permutation(perm: Any) -> Variable:
         )
     ident = arange(perm.shape[-1], dtype=perm.type.dtype)
     return PermuteRowElements(True)(ident, perm)
-
-
-def stacklists(arg: Any) -> Any:
-    """Stack nested lists of tensors into one tensor of the same nesting.
-
-    ``stacklists([[a, b], [c, d]])`` has shape ``(2, 2) + a.shape``.
-
-    Parameters
-    ----------
-    arg
-        A tensor, or a (nested) list/tuple of tensors of equal shapes.
-    """
-    from aesara.tensor.basic import stack
-
-    if isinstance(arg, (list, tuple)):
-        return stack([stacklists(a) for a in arg])
-    return arg
-
-
-def is_flat(var: Any, ndim: int = 1) -> bool:
-    """Whether ``var`` has exactly ``ndim`` dimensions.
-
-    Parameters
-    ----------
-    var
-        A tensor variable.
-    ndim
-        The expected number of dimensions.
-    """
-    return _as_tensor(var).type.ndim == ndim
-
-
-_transfer_functions: list[Callable[[Variable, str], Variable | None]] = []
-
-
-def register_transfer(fn: Callable[[Variable, str], Variable | None]) -> None:
-    """Register a function used by :func:`transfer` to move data to a target.
-
-    ``fn(var, target)`` returns the transferred variable, or ``None`` when it
-    does not know ``target``.
-    """
-    if not callable(fn):
-        raise TypeError(f"register_transfer: expected a callable, got {fn!r}")
-    _transfer_functions.append(fn)
-
-
-def transfer(var: Any, target: str) -> Variable:
-    """Return ``var`` moved to ``target`` (``"cpu"`` or a registered target).
-
-    Parameters
-    ----------
-    var
-        A tensor variable.
-    target
-        ``"cpu"`` (returns ``var`` itself) or a target known to a function
-        given to :func:`register_transfer`.
-    """
-    if target == "cpu":
-        return _as_tensor(var)
-    for fn in reversed(_transfer_functions):
-        out = fn(var, target)
-        if out is not None:
-            return out
-    raise ValueError(
-        f"transfer: cannot transfer {var} to target {target!r}; known targets are "
-        "'cpu' and those handled by functions given to register_transfer"
-    )
-
-
-class AllocEmpty(Op):
-    """Allocate an array of a given shape whose contents are unspecified.
-
-    Parameters
-    ----------
-    dtype
-        The dtype of the array.
-    """
-
-    __props__ = ("dtype",)
-
-    def __init__(self, dtype: str):
-        if not isinstance(dtype, str):
-            raise TypeError(f"AllocEmpty: dtype must be a string, got {dtype!r}")
-        self.dtype = np.dtype(dtype).name
-
-    def make_node(self, *shape: Any) -> Apply:
-        from aesara.tensor.basic import infer_static_shape
-
-        shape_vars, static = infer_static_shape(shape)
-        out = TensorType(self.dtype, shape=static)()
-        return Apply(self, list(shape_vars), [out])
-
-    def perform(self, node, inputs, output_storage):
-        dims = tuple(int(d) for d in inputs)
-        out = output_storage[0]
-        if out[0] is None or out[0].shape != dims:
-            out[0] = np.empty(dims, dtype=self.dtype)
-
-    def infer_shape(self, fgraph, node, input_shapes):
-        return [tuple(node.inputs)]
-
-    def do_constant_folding(self, fgraph, node):
-        # Folding would freeze arbitrary contents into a constant.
-        return False
-
-    def connection_pattern(self, node):
-        return [[False] for _ in node.inputs]
-
-    def L_op(self, inputs, outputs, output_grads):
-        from aesara.gradient import disconnected_type
-
-        return [disconnected_type() for _ in inputs]
-
-
-def empty(shape: Any, dtype: Any = None) -> Variable:
-    """A tensor of shape ``shape`` whose contents are unspecified.
-
-    Parameters
-    ----------
-    shape
-        An int, or a sequence of ints/scalar variables.
-    dtype
-        Defaults to ``config.floatX``.
-    """
-    if not isinstance(shape, (list, tuple, Variable)):
-        shape = [shape]
-    if isinstance(shape, Variable):
-        if shape.type.ndim == 0:
-            shape = [shape]
-        else:
-            from aesara.tensor.basic import get_vector_length
-
-            shape = [shape[i] for i in range(get_vector_length(shape))]
-    dtype = config.floatX if dtype is None else np.dtype(dtype).name
-    return AllocEmpty(dtype)(*shape)
-
-
-def empty_like(prototype: Any, dtype: Any = None, shape: Any = None) -> Variable:
-    """An uninitialised tensor with the shape and dtype of ``prototype``.
-
-    Parameters
-    ----------
-    prototype
-        The tensor to take the shape and dtype from.
-    dtype, shape
-        Override the dtype or the shape.
-    """
-    prototype = _as_tensor(prototype)
-    if dtype is None:
-        dtype = prototype.type.dtype
-    if shape is None:
-        shape = [prototype.shape[i] for i in range(prototype.type.ndim)]
-    return empty(shape, dtype)
-
-
-def check_and_normalize_axes(x: Any, axis: Any) -> list[int]:
-    """Validate ``axis`` against ``x`` and return it as non-negative ints.
-
-    Parameters
-    ----------
-    x
-        A tensor variable.
-    axis
-        ``None`` (no axes), an int, or a list/tuple of ints (or constant
-        scalar variables).
-
-    Raises
-    ------
-    TypeError
-        An axis that is not an integer.
-    ValueError
-        An axis out of range for ``x``.
-    """
-    from aesara.tensor.basic import get_scalar_constant_value
-
-    x = _as_tensor(x)
-    if axis is None:
-        return []
-    items = list(axis) if isinstance(axis, (list, tuple)) else [axis]
-    out = []
-    for a in items:
-        if isinstance(a, Variable):
-            a = get_scalar_constant_value(a)
-        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
-            raise TypeError(f"axis {a!r} of {x} is not an integer")
-        a = int(a)
-        nd = x.type.ndim
-        if not -nd <= a < max(nd, 1) or (nd == 0 and a not in (0, -1)):
-            raise ValueError(f"axis {a} is out of range for {x} with {nd} dimension(s)")
-        out.append(a % nd if nd else 0)
-    return out

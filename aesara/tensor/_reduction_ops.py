@@ -1,12 +1,21 @@
-"""Two reduction ops Aesara exposes as classes: :class:`Mean` and :class:`ProdWithoutZeros`.
+"""Reductions Aesara exposes as op classes, and the ``keepdims`` helper.
 
-``aesara.tensor.math.mean`` builds a sum and a division (which the rewrites
-understand better); :class:`Mean` is the single-op form Aesara 2.9 also has,
-always computed in double precision. :class:`ProdWithoutZeros` multiplies the
-non-zero elements only; :class:`~aesara.tensor.math.Prod`'s gradient needs
-that quantity where exactly one element is zero.
+:func:`~aesara.tensor.math.sum`, ``prod``, ``max`` and the other reduction
+functions (with their :class:`~aesara.tensor.elemwise.CAReduce` ops) live in
+:mod:`aesara.tensor.math`. This module holds the two reductions Aesara 2.9
+also has as classes, and :func:`makeKeepDims`:
 
-Both are re-exported from :mod:`aesara.tensor.math`.
+* :class:`Mean` is the single-op form of a mean, always computed in double
+  precision (``aesara.tensor.math.mean`` builds a sum and a division, which
+  the rewrites understand better).
+* :class:`ProdWithoutZeros` multiplies the non-zero elements only;
+  :class:`~aesara.tensor.math.Prod`'s gradient needs that quantity where
+  exactly one element is zero.
+* :func:`makeKeepDims` puts the reduced axes back into a reduction's result
+  as length-1 dimensions.
+
+:class:`Mean`, :class:`ProdWithoutZeros` and :func:`makeKeepDims` are
+re-exported from :mod:`aesara.tensor.math`.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from typing import Any
 import numpy as np
 
 import aesara.scalar.basic as aes
-from aesara.graph.basic import Apply
+from aesara.graph.basic import Apply, Variable
 from aesara.tensor.elemwise import (
     CAReduce,
     Elemwise,
@@ -25,7 +34,13 @@ from aesara.tensor.elemwise import (
     _zeros_like,
 )
 
-__all__ = ["Mean", "ProdWithoutZeros", "MulWithoutZeros", "mul_without_zeros"]
+__all__ = [
+    "Mean",
+    "MulWithoutZeros",
+    "ProdWithoutZeros",
+    "makeKeepDims",
+    "mul_without_zeros",
+]
 
 AxisLike = int | tuple[int, ...] | list[int] | None
 
@@ -189,3 +204,42 @@ class ProdWithoutZeros(CAReduce):
         raise NotImplementedError(
             f"{self}: the R operator of a product that skips zeros is not implemented"
         )
+
+
+def makeKeepDims(x: Any, y: Any, axis: Any) -> Variable:  # noqa: N802 - Aesara's name
+    """Re-insert the reduced ``axis`` of ``x`` into ``y`` as length-1 dimensions.
+
+    ``y`` is the result of reducing ``x`` over ``axis`` (``None`` for all
+    axes); the result broadcasts against ``x`` like NumPy's ``keepdims=True``.
+    """
+    from aesara.tensor.basic import as_tensor_variable
+
+    x = as_tensor_variable(x)
+    y = as_tensor_variable(y)
+    nd = x.type.ndim
+    if axis is None:
+        axes = list(range(nd))
+    else:
+        items = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+        axes = []
+        for a in items:
+            if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+                raise TypeError(f"makeKeepDims: axis {a!r} is not an integer")
+            if not -nd <= a < nd:
+                raise ValueError(f"makeKeepDims: axis {a} out of range for {nd}-d x")
+            axes.append(int(a) % nd)
+    axes = sorted(set(axes))
+    if y.type.ndim != nd - len(axes):
+        raise ValueError(
+            f"makeKeepDims: y has {y.type.ndim} dimension(s); reducing a {nd}-d x "
+            f"over {len(axes)} axes leaves {nd - len(axes)}"
+        )
+    order: list = []
+    j = 0
+    for i in range(nd):
+        if i in axes:
+            order.append("x")
+        else:
+            order.append(j)
+            j += 1
+    return y.dimshuffle(*order)

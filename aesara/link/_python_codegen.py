@@ -1,13 +1,11 @@
-"""Linker helpers Aesara exposes from :mod:`aesara.link.utils`.
+"""Helpers for backends that generate Python source.
 
 * :func:`compile_function_src` turns generated Python source into a function
   whose source stays inspectable (tracebacks show the generated lines).
-* :func:`unique_name_generator` names graph objects with valid, unique Python
-  identifiers, as code generators need.
-* :func:`register_thunk_debug_callback` wraps a thunk so that a callback sees
-  every node's inputs and outputs as they are computed.
+* :func:`unique_name_generator` (with :func:`get_name_for_object`) names graph
+  objects with valid, unique Python identifiers, as code generators need.
 
-Re-exported from :mod:`aesara.link.utils`.
+Aesara keeps these names in :mod:`aesara.link.utils`, which re-exports them.
 """
 
 from __future__ import annotations
@@ -20,12 +18,11 @@ from collections.abc import Callable, Iterable
 from keyword import iskeyword
 from typing import Any
 
-from aesara.graph.basic import Apply, Variable
+from aesara.graph.basic import Variable
 
 __all__ = [
     "compile_function_src",
     "get_name_for_object",
-    "register_thunk_debug_callback",
     "unique_name_generator",
 ]
 
@@ -149,57 +146,3 @@ def unique_name_generator(
     unique_name.names_counter = counts
     unique_name.obj_to_names = names
     return unique_name
-
-
-def register_thunk_debug_callback(
-    thunk: Callable, callback: Callable[..., Any], node: Apply | None = None
-) -> Callable:
-    """Wrap ``thunk`` so that ``callback`` runs after each of its calls.
-
-    The callback is called as ``callback(node=node, thunk=thunk,
-    inputs=[...], outputs=[...])`` with the values in the thunk's input and
-    output cells (``thunk.inputs``/``thunk.outputs``, empty lists when the
-    thunk has none). The wrapper returns what the thunk returns and carries
-    its ``inputs``, ``outputs``, ``lazy`` and ``perform`` attributes, so a VM
-    can use it in the thunk's place.
-
-    Parameters
-    ----------
-    thunk
-        A thunk built by ``Op.make_thunk``.
-    callback
-        Called after every run of the thunk.
-    node
-        The node the thunk computes (passed to the callback).
-
-    Returns
-    -------
-    Callable
-        The wrapping thunk.
-    """
-    if not callable(thunk):
-        raise TypeError(
-            f"register_thunk_debug_callback: thunk must be callable, got {thunk!r}"
-        )
-    if not callable(callback):
-        raise TypeError(
-            f"register_thunk_debug_callback: callback must be callable, got {callback!r}"
-        )
-    in_cells = getattr(thunk, "inputs", None) or []
-    out_cells = getattr(thunk, "outputs", None) or []
-
-    def thunk_with_callback(*args, **kwargs):
-        result = thunk(*args, **kwargs)
-        callback(
-            node=node,
-            thunk=thunk,
-            inputs=[cell[0] for cell in in_cells],
-            outputs=[cell[0] for cell in out_cells],
-        )
-        return result
-
-    for attr in ("inputs", "outputs", "lazy", "perform", "cthunk"):
-        if hasattr(thunk, attr):
-            setattr(thunk_with_callback, attr, getattr(thunk, attr))
-    thunk_with_callback.wrapped_thunk = thunk
-    return thunk_with_callback

@@ -1,4 +1,4 @@
-"""Whole-Jacobian construction without one gradient graph per row.
+"""Batching a VJP graph over the rows of a Jacobian (a graph vectorisation).
 
 A Jacobian row ``i`` is the vector-Jacobian product (VJP) of the expression
 with the basis vector ``e_i``. :func:`aesara.gradient.jacobian` builds the VJP
@@ -12,6 +12,10 @@ dimension shuffles, reductions, ``SpecifyShape``, basic indexing, ``Alloc`` and
 matrix-vector ``Dot``); when the
 VJP graph holds anything else, :func:`batch_vjp` returns ``None`` and the
 caller falls back to one substitution per row, which is always correct.
+
+This is a graph transformation called directly by
+:func:`aesara.gradient.jacobian`, not a rewrite registered in the rewrite
+databases.
 """
 
 from __future__ import annotations
