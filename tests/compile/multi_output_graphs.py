@@ -708,6 +708,34 @@ class GraphBuilder:
         distinct = list(t.distinct) if inc else [False] * t.ndim
         return self.make(var, t.shape, bound, distinct)
 
+    def ifelse(self) -> Term | None:
+        """A lazy choice between two values of one type (the lazy VM, and its
+        ordering against in-place nodes, get exercised)."""
+        from aesara.ifelse import ifelse
+
+        a = self.pick()
+        if a is None:
+            return None
+        b = self.pick(lambda t: t is not a and t.var.type == a.var.type)
+        if b is None:
+            return None
+        # The condition comes from a comparison (which the generator keeps
+        # away from its threshold), so every evaluation takes the same branch.
+        c = self.pick(lambda t: t.dtype == "bool")
+        if c is None:
+            c = self.compare()
+            if c is None:
+                return None
+        cond = at.any(c.var) if c.ndim else c.var
+        distinct = [x and y for x, y in zip(a.distinct, b.distinct)]
+        return self.make(
+            ifelse(cond, a.var, b.var),
+            a.shape,
+            max(a.bound, b.bound),
+            distinct,
+            min(a.lower, b.lower),
+        )
+
     # -- the graph ---------------------------------------------------------
 
     BUILDERS = (
@@ -721,6 +749,7 @@ class GraphBuilder:
         ("layout", 3),
         ("dot", 3),
         ("set_inc", 2),
+        ("ifelse", 1),
     )
 
     def grow(self, steps: int) -> None:
