@@ -573,6 +573,25 @@ def broadcast_shape_graph(
 # ---------------------------------------------------------------------------
 
 
+def _into_input(value: np.ndarray, target: Any) -> np.ndarray:
+    """``value`` written into ``target`` (the input an in-place output
+    declares it overwrites) when it fits exactly; else ``value`` itself.
+
+    The Python implementation then overwrites its input as the compiled
+    kernels do, so both paths alias memory the same way.
+    """
+    if (
+        type(target) is np.ndarray
+        and target.shape == value.shape
+        and target.dtype == value.dtype
+        and target.flags.writeable
+        and not np.shares_memory(target, value)
+    ):
+        np.copyto(target, value)
+        return target
+    return value
+
+
 class Elemwise(Op):
     """Apply a scalar op to every element of tensors, with NumPy broadcasting.
 
@@ -809,12 +828,19 @@ class Elemwise(Op):
                 r = self._fix_output(r, dt, inputs, impl)
             elif type(r) is not np.ndarray:
                 r = np.asarray(r)
+            if self.inplace_pattern and r is not inputs[self.inplace_pattern[0]]:
+                r = _into_input(r, inputs[self.inplace_pattern[0]])
             output_storage[0][0] = r
         else:
+            pattern = self.inplace_pattern
             for k, (cell, ri) in enumerate(zip(output_storage, r)):
                 dt = _np_dtype(outs[k].type.dtype)
                 if type(ri) is not np.ndarray or ri.dtype != dt:
                     ri = np.asarray(ri, dtype=dt)
+                if k in pattern:
+                    # Every output is computed already: writing now cannot
+                    # change what another output read.
+                    ri = _into_input(ri, inputs[pattern[k]])
                 cell[0] = ri
 
     def make_py_thunk(

@@ -623,3 +623,29 @@ def test_elemwise_of_unimported_module_resolves_lazily_and_pickles():
     assert clone.ufunc is scipy.special.erf
     with pytest.raises(AttributeError, match="no attribute 'not_there'"):
         op.not_there  # noqa: B018
+
+
+def test_python_perform_of_in_place_composite_writes_into_its_input():
+    """Without a compiled kernel, an in-place ``Composite`` still overwrites
+    the input it declares (so both paths alias memory alike); a read-only
+    input is left alone."""
+    a, b = aes.float64("a"), aes.float64("b")
+    comp = aes.Composite([a, b], [aes.exp(a) + b, a * b])
+    op = Elemwise(comp, inplace_pattern={0: 1, 1: 0})
+    x, y = vector("x", dtype="float64"), vector("y", dtype="float64")
+    node = op.make_node(x, y)
+    xv, yv = np.array([0.0, 1.0]), np.array([2.0, 3.0])
+    out = [[None], [None]]
+    op.perform(node, [xv, yv], out)
+    np.testing.assert_allclose(out[0][0], np.exp([0.0, 1.0]) + [2.0, 3.0])
+    np.testing.assert_allclose(out[1][0], [0.0, 3.0])
+    assert out[0][0] is yv and out[1][0] is xv
+
+    # A read-only input is left alone: the result is new memory.
+    ro = np.array([0.0, 1.0])
+    ro.flags.writeable = False
+    out = [[None], [None]]
+    op.perform(node, [ro, np.array([2.0, 3.0])], out)
+    assert out[1][0] is not ro
+    np.testing.assert_array_equal(ro, [0.0, 1.0])
+    np.testing.assert_allclose(out[1][0], [0.0, 3.0])
