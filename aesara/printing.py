@@ -1202,17 +1202,6 @@ class DimShufflePrinter(Printer):
         return r
 
 
-def _is_dimshuffle(pstate, r) -> bool:
-    node = getattr(r, "owner", None)
-    if node is None:
-        return False
-    try:
-        from aesara.tensor.elemwise import DimShuffle
-    except Exception:
-        return False
-    return isinstance(node.op, DimShuffle)
-
-
 class SubtensorPrinter(Printer):
     """Print indexing ops as NumPy indexing: ``x[1:3, ::2]``, ``x[i, idx]``."""
 
@@ -1267,28 +1256,17 @@ class SubtensorPrinter(Printer):
         return r
 
 
-def _is_subtensor(pstate, r) -> bool:
-    node = getattr(r, "owner", None)
-    return node is not None and type(node.op).__name__ in (
-        "Subtensor",
-        "AdvancedSubtensor1",
-        "AdvancedSubtensor",
-    )
-
-
 pprint = PPrinter()
 pprint.assign(lambda pstate, r: True, default_printer)
 pprint.assign(_is_elementwise, _ElementwisePrinter())
-pprint.assign(_is_dimshuffle, DimShufflePrinter())
-pprint.assign(_is_subtensor, SubtensorPrinter())
 pp = pprint
 
 
 def register_tensor_printers(printer: PPrinter | None = None) -> None:
     """Key the tensor ops' printers by op in ``printer.printers_dict``.
 
-    The conditions above find them too, but a printer registered for an op
-    (or op class) is consulted before any condition, as in Aesara: libraries
+    A printer registered for an op (or op class) is consulted before any
+    condition, as in Aesara: libraries
     that copy ``pprint``'s tables and put their own conditions first (AePPL's
     printer for any variable with a shape) still print a ``DimShuffle``,
     an indexing op or ``x + y`` as aesara does. Called once
