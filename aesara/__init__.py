@@ -33,7 +33,7 @@ from aesara.configparser import change_flags
 from aesara.gradient import Lop, Rop, grad, hessian, jacobian, subgraph_grad
 
 # The graph IR comes first: everything else builds on it.
-from aesara.graph.basic import Variable, clone_replace
+from aesara.graph.basic import Variable, as_symbolic, clone_replace
 from aesara.graph.op import Op
 from aesara.graph.type import Type
 from aesara.printing import debugprint as dprint
@@ -94,3 +94,16 @@ __all__ = [
     "subgraph_grad",
     "tensor",
 ]
+
+
+# Subpackages that pull in heavy dependencies (SciPy's sparse module) are
+# imported on first access, so ``import aesara`` stays quick.
+_LAZY_SUBPACKAGES = ("sparse",)
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"aesara.{name}")
+    raise AttributeError(f"module 'aesara' has no attribute {name!r}")

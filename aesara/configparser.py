@@ -1019,10 +1019,48 @@ def print_config(
     config.config_print(file)
 
 
+class AesaraConfigWarning(Warning):
+    """Warning about the configuration (an ignored or malformed setting)."""
+
+    @classmethod
+    def warn(cls, message: str, stacklevel: int = 0) -> None:
+        """Warn with ``message``, pointing ``stacklevel`` frames above the caller."""
+        import warnings
+
+        warnings.warn(message, cls, stacklevel=stacklevel + 3)
+
+
+def config_files_from_aesararc() -> list[str]:
+    """The configuration files to read (Aesara's name of :func:`rc_files_from_environment`)."""
+    return rc_files_from_environment()
+
+
+# Old module-level names Aesara 2.9 still serves, with a DeprecationWarning:
+# name -> (message, attribute of the global config they stand for).
+_DEPRECATED_CONFIG_NAMES = {
+    "_change_flags": (
+        "`_change_flags` is deprecated; use `aesara.config.change_flags` instead.",
+        "change_flags",
+    ),
+    "_config_print": (
+        "`_config_print` is deprecated; use `aesara.config.config_print` instead.",
+        "config_print",
+    ),
+}
+
+
 def __getattr__(name: str) -> Any:
     # ``from aesara.configparser import config`` without an import cycle.
     if name == "config":
         from aesara.configdefaults import config
 
         return config
+    if name in _DEPRECATED_CONFIG_NAMES:
+        import warnings
+
+        from aesara.configdefaults import config
+
+        message, attr = _DEPRECATED_CONFIG_NAMES[name]
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return getattr(config, attr)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

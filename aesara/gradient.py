@@ -176,10 +176,16 @@ def _is_complex(v: Variable) -> bool:
 
 
 def _float_zeros_like(x: Variable) -> Variable:
-    """Zeros shaped like ``x``: its dtype if continuous, else floatX."""
+    """Zeros shaped like ``x``: its dtype if continuous, else floatX.
+
+    A variable with no dtype (a random generator, a slice, ``None``...) has no
+    zero value: its gradient is a :class:`DisconnectedType` variable, which is
+    what an op's ``L_op`` receives for a disconnected non-tensor output in
+    Aesara.
+    """
     dtype = _dtype(x)
     if dtype is None:
-        raise TypeError(f"Cannot build a zero gradient for {x} of type {x.type}")
+        return disconnected_type()
     return x.zeros_like(dtype=dtype if _is_float_like(dtype) else config.floatX)
 
 

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import singledispatch
@@ -21,34 +20,17 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from aesara.graph.basic import Apply, Constant, Variable, graph_inputs, io_toposort
+from aesara.graph.basic import Apply, Constant, Variable, io_toposort
 from aesara.graph.fg import FunctionGraph
 from aesara.graph.op import HasInnerGraph, Op
 from aesara.graph.utils import Scratchpad
 
 _logger = logging.getLogger("aesara.printing")
 
+# Whether pydot can be imported; it is only imported when drawing (slow import).
+from aesara._pydotprint import pydot_status as _pydot_status  # noqa: E402
 
-def _find_pydot():
-    """Return ``(module, None)`` if a usable pydot is importable, else ``(None, why)``."""
-    for name in ("pydot_ng", "pydot"):
-        try:
-            module = __import__(name)
-        except ImportError:
-            continue
-        except Exception as e:  # a broken install must not break ``import aesara``
-            return None, f"Importing {name} failed: {e!r}"
-        return module, None
-    return None, (
-        "pydot is not installed: install the Python package pydot (or pydot-ng) "
-        "and graphviz to use pydotprint."
-    )
-
-
-_pd, pydot_imported_msg = _find_pydot()
-pydot_imported: bool = _pd is not None
-if pydot_imported_msg is None:
-    pydot_imported_msg = ""
+pydot_imported, pydot_imported_msg = _pydot_status()
 
 VALID_ASSOC = {"left", "right", "either"}
 _VALID_ID_TYPES = ("CHAR", "id", "int", "auto", "")
@@ -401,6 +383,7 @@ def debugprint(
     print_view_map: bool = False,
     print_fgraph_inputs: bool = False,
     print_default_updates: bool = False,
+    ids: str | None = None,
 ) -> str | TextIO | None:
     """Print a graph as indented text, one line per variable.
 
@@ -451,6 +434,9 @@ def debugprint(
         Mark shared variables having a ``default_update`` with
         `` <- [id X]`` and print those updates in a ``Default updates:``
         section.
+    ids
+        Deprecated spelling of ``id_type`` (as in Aesara 2.9): it warns with a
+        ``DeprecationWarning`` and replaces ``id_type``.
 
     Returns
     -------
@@ -458,6 +444,15 @@ def debugprint(
         The text when ``file="str"``, the file given when one was, ``None``
         when printing to stdout.
     """
+    if ids is not None:
+        import warnings
+
+        warnings.warn(
+            "`ids` is deprecated; use `id_type` instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        id_type = ids
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)):
         raise TypeError(f"depth must be an int, got {type(depth).__name__}: {depth!r}")
     if id_type not in _VALID_ID_TYPES:
@@ -1234,31 +1229,73 @@ class SubtensorPrinter(Printer):
             text += f":{self._part(s.step, pstate)}"
         return text
 
-    def process(self, output, pstate):
-        if output in pstate.memo:
-            return pstate.memo[output]
-        node = _require_owner(output, "SubtensorPrinter")
+    def _indexed(self, node, index_inputs, pstate) -> str:
+        """``x[...]`` for the indexed input ``node.inputs[0]`` and its index inputs."""
         from aesara.tensor.subtensor import indices_from_subtensor
 
-        op = node.op
-        idx_list = getattr(op, "idx_list", None)
+        idx_list = getattr(node.op, "idx_list", None)
         if idx_list is not None:
-            entries = indices_from_subtensor(node.inputs[1:], idx_list)
+            entries = indices_from_subtensor(index_inputs, idx_list)
         else:
-            entries = tuple(node.inputs[1:])
+            entries = tuple(index_inputs)
         parts = [
             self._slice(e, pstate) if isinstance(e, slice) else self._part(e, pstate)
             for e in entries
         ]
         inner = _process_with_precedence(pstate, node.inputs[0], 1000)
-        r = f"{inner}[{', '.join(parts)}]"
+        return f"{inner}[{', '.join(parts)}]"
+
+    def process(self, output, pstate):
+        if output in pstate.memo:
+            return pstate.memo[output]
+        node = _require_owner(output, "SubtensorPrinter")
+        r = self._indexed(node, node.inputs[1:], pstate)
         pstate.memo[output] = r
         return r
+
+
+class IncSubtensorPrinter(SubtensorPrinter):
+    """Print index updates as the calls that build them.
+
+    ``set_subtensor(x[i], y)`` or ``inc_subtensor(x[1:3], y)``, as in Aesara,
+    for basic and advanced index updates alike.
+    """
+
+    def process(self, output, pstate):
+        if output in pstate.memo:
+            return pstate.memo[output]
+        node = _require_owner(output, "IncSubtensorPrinter")
+        # Inputs are (x, y, *index inputs) for every increment op.
+        indexed = self._indexed(node, node.inputs[2:], pstate)
+        y = _process_with_precedence(pstate, node.inputs[1], -1000)
+        fname = (
+            "set_subtensor"
+            if getattr(node.op, "set_instead_of_inc", False)
+            else "inc_subtensor"
+        )
+        r = f"{fname}({indexed}, {y})"
+        pstate.memo[output] = r
+        return r
+
+
+class ConstantPrinter(Printer):
+    """Print a constant as its value (``2``, ``[1 2 3]``), as Aesara's pprint does."""
+
+    def process(self, output, pstate):
+        if output in pstate.memo:
+            return pstate.memo[output]
+        r = str(output.data)
+        pstate.memo[output] = r
+        return r
+
+
+constant_printer = ConstantPrinter()
 
 
 pprint = PPrinter()
 pprint.assign(lambda pstate, r: True, default_printer)
 pprint.assign(_is_elementwise, _ElementwisePrinter())
+pprint.assign(lambda pstate, r: isinstance(r, Constant), constant_printer)
 pp = pprint
 
 
@@ -1275,12 +1312,21 @@ def register_tensor_printers(printer: PPrinter | None = None) -> None:
     printer = pprint if printer is None else printer
     import aesara.tensor.math as atm
     from aesara.tensor.elemwise import DimShuffle, Elemwise
-    from aesara.tensor.subtensor import Subtensor
-    from aesara.tensor.subtensor_advanced import AdvancedSubtensor, AdvancedSubtensor1
+    from aesara.tensor.subtensor import IncSubtensor, Subtensor
+    from aesara.tensor.subtensor_advanced import (
+        AdvancedIncSubtensor,
+        AdvancedIncSubtensor1,
+        AdvancedSubtensor,
+        AdvancedSubtensor1,
+    )
 
     printer.assign(DimShuffle, DimShufflePrinter())
     for cls in (Subtensor, AdvancedSubtensor1, AdvancedSubtensor):
         printer.assign(cls, SubtensorPrinter())
+    for cls in (IncSubtensor, AdvancedIncSubtensor1, AdvancedIncSubtensor):
+        printer.assign(cls, IncSubtensorPrinter())
+    # Sums print as a call with their axis, as in Aesara: ``sum(x, axis=None)``.
+    printer.assign(atm.Sum, FunctionPrinter(["sum"], ["axis"]))
     elementwise = _ElementwisePrinter()
     for name in _SCALAR_PRINTER_SPECS:
         # The module's own names only (its deprecated aliases warn).
@@ -1290,169 +1336,22 @@ def register_tensor_printers(printer: PPrinter | None = None) -> None:
 
 
 # ---------------------------------------------------------------------------
-# pydotprint
+# pydotprint (in its own module: it needs pydot and graphviz)
 # ---------------------------------------------------------------------------
 
-
-def _graph_of(obj) -> tuple[list[Variable], list[Variable], list[Apply]]:
-    if _is_compiled_function(obj):
-        obj = obj.maker.fgraph
-    if isinstance(obj, FunctionGraph):
-        return list(obj.inputs), list(obj.outputs), obj.toposort()
-    if isinstance(obj, Apply):
-        obj = obj.outputs
-    outputs = [obj] if isinstance(obj, Variable) else list(obj)
-    for o in outputs:
-        if not isinstance(o, Variable):
-            raise TypeError(
-                "pydotprint expects a Variable, an Apply, a FunctionGraph, a compiled "
-                f"function or a list of variables, got {type(o).__name__}: {o!r}"
-            )
-    inputs = [v for v in graph_inputs(outputs) if not isinstance(v, Constant)]
-    return inputs, outputs, io_toposort(inputs, outputs)
-
-
-def pydotprint(
-    fct,
-    outfile: str | None = None,
-    compact: bool = True,
-    format: str = "png",
-    with_ids: bool = False,
-    high_contrast: bool = True,
-    cond_highlight=None,
-    colorCodes: dict | None = None,
-    max_label_size: int = 70,
-    scan_graphs: bool = False,
-    var_with_name_simple: bool = False,
-    print_output_file: bool = True,
-    return_image: bool = False,
-):
-    """Draw a graph with graphviz (requires the ``pydot`` package).
-
-    Ops are boxes, variables ellipses: inputs green, outputs blue, constants
-    grey, other named variables as ellipses too (unnamed intermediates are
-    folded into the edges when ``compact``). Edge labels give the input
-    position.
-
-    Parameters
-    ----------
-    fct
-        A compiled function, a :class:`FunctionGraph`, an :class:`Apply`, a
-        :class:`Variable` or a list of variables.
-    outfile
-        Where to write the image; defaults to ``aesara.pydotprint.<format>``
-        in ``config.compiledir`` (or the temporary directory).
-    format
-        Any output format graphviz knows (``"png"``, ``"svg"``, ``"dot"``...).
-    with_ids
-        Prefix labels with the node's position in the execution order.
-    max_label_size
-        Labels longer than this are cut, ending in ``"..."``.
-    return_image
-        Return the rendered image bytes instead of writing a file.
-
-    Raises
-    ------
-    ImportError
-        When pydot is not installed.
-    """
-    pd_mod, why = _find_pydot()
-    if pd_mod is None:
-        raise ImportError(f"pydotprint requires pydot: {why}")
-    if colorCodes is None:
-        colorCodes = {
-            "input": "limegreen",
-            "constant": "lightgrey",
-            "output": "dodgerblue",
-            "apply": "white",
-        }
-    inputs, outputs, topo = _graph_of(fct)
-
-    def cut(label: str) -> str:
-        if max_label_size > 3 and len(label) > max_label_size:
-            return label[: max_label_size - 3] + "..."
-        return label
-
-    g = pd_mod.Dot(graph_type="digraph")
-    names: dict = {}
-
-    def var_node(v: Variable) -> str:
-        if v in names:
-            return names[v]
-        key = f"v{len(names)}"
-        names[v] = key
-        if isinstance(v, Constant):
-            color, label = colorCodes["constant"], str(v)
-        elif v in outputs:
-            color, label = (
-                colorCodes["output"],
-                str(v) if v.name else f"out {outputs.index(v)}",
-            )
-        elif v in inputs:
-            color, label = colorCodes["input"], str(v)
-        else:
-            color, label = "white", str(v)
-        if not var_with_name_simple:
-            label = f"{label} {v.type}"
-        g.add_node(
-            pd_mod.Node(
-                key, label=cut(label), shape="ellipse", style="filled", fillcolor=color
-            )
-        )
-        return key
-
-    for i, node in enumerate(topo):
-        key = f"a{i}"
-        label = f"{i} {node.op}" if with_ids else str(node.op)
-        g.add_node(
-            pd_mod.Node(
-                key,
-                label=cut(label),
-                shape="box",
-                style="filled",
-                fillcolor=colorCodes["apply"],
-            )
-        )
-        for j, inp in enumerate(node.inputs):
-            if (
-                compact
-                and inp.owner is not None
-                and inp.name is None
-                and inp not in outputs
-            ):
-                src = f"a{topo.index(inp.owner)}"
-            else:
-                src = var_node(inp)
-            g.add_edge(pd_mod.Edge(src, key, label=str(j)))
-        for out in node.outputs:
-            if not compact or out.name is not None or out in outputs:
-                g.add_edge(pd_mod.Edge(key, var_node(out)))
-
-    if return_image:
-        return g.create(prog="dot", format=format)
-    if outfile is None:
-        try:
-            from aesara.configdefaults import config
-
-            base = config.compiledir
-        except Exception:
-            import tempfile
-
-            base = tempfile.gettempdir()
-        outfile = os.path.join(base, f"aesara.pydotprint.{format}")
-    elif not outfile.endswith("." + format):
-        outfile += "." + format
-    g.write(outfile, prog="dot", format=format)
-    if print_output_file:
-        print("The output file is available at", outfile)
-    return None
-
+from aesara._pydotprint import (  # noqa: E402, F401
+    PydotMissingError,
+    default_colorCodes,
+    pydotprint,
+)
 
 __all__ = [
+    "ConstantPrinter",
     "DefaultPrinter",
     "DimShufflePrinter",
     "FunctionPrinter",
     "IgnorePrinter",
+    "IncSubtensorPrinter",
     "LeafPrinter",
     "OperatorPrinter",
     "PPrinter",
@@ -1461,6 +1360,7 @@ __all__ = [
     "Printer",
     "PrinterState",
     "char_from_number",
+    "constant_printer",
     "debugprint",
     "default_printer",
     "dprint",

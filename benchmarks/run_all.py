@@ -189,6 +189,13 @@ def checks_for(index: dict[tuple[str, str, str], float]) -> list[Check]:
         "7 scan tanh(W@h) 10x10 x1000 steps",
     ):
         checks.append(Check(w, w, targets=(("jax", 1.0), ("pytensor", 0.5))))
+    # Sparse products (bench_sparse.py): within 1.2x of SciPy (NumPy for the
+    # sampled gradient product, which SciPy has no kernel for).
+    for w in (
+        "8 sparse structured_dot 1e5x1e4 nnz1e6 @ 1e4x64",
+        "8 sparse structured_dot grad wrt A data",
+    ):
+        checks.append(Check(w, w, targets=(("numpy", 1.2),)))
     return checks
 
 

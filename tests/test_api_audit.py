@@ -7,6 +7,12 @@ names are out of scope for a reason given there; ``MISSING`` names are known
 gaps (their tests are strict xfails, so implementing one turns it red until
 it is moved out of ``MISSING``).
 
+The whole of Aesara 2.9 (every module, every public name) is audited at the
+end of this file from the generated table ``tests/api_audit/aesara29_api.json``
+(``scripts/gen_api_table.py``), with the known gaps and differences in
+``tests/api_audit/exceptions.py``; ``docs/compatibility.md``'s module table
+is generated from the same data (``scripts/gen_compat_doc.py``).
+
 Covered elsewhere (other engineers' audits): ``aesara.tensor.nlinalg``,
 ``slinalg``, ``sort``, ``fft``, ``aesara.ifelse``, ``aesara.raise_op``,
 ``aesara.tensor.random``, ``aesara.tensor.rewriting.*``,
@@ -17,9 +23,15 @@ Covered elsewhere (other engineers' audits): ``aesara.tensor.nlinalg``,
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
+import json
+import warnings
+from pathlib import Path
 
 import pytest
+
+from tests.api_audit import exceptions as api_exceptions
 
 _TENSOR_TYPES = (
     "TensorType tensor scalar vector matrix row col tensor3 tensor4 tensor5 tensor6 "
@@ -441,3 +453,136 @@ def test_signature_table_covers_listed_modules():
 
 def test_no_name_both_excluded_and_missing():
     assert not set(EXCLUDED) & set(MISSING)
+
+
+# -- The whole of Aesara 2.9, from the generated table -----------------------
+
+_ROOT = Path(__file__).resolve().parents[1]
+_TABLE = json.loads((_ROOT / "tests/api_audit/aesara29_api.json").read_text())
+_MODULES = _TABLE["modules"]
+# Optional dependencies a module of the table may need; without them the
+# module is skipped (the test extras install both).
+_OPTIONAL = ("jax", "numba")
+
+
+def _listed_names(module: str) -> set[str]:
+    prefix = module + "."
+    return {
+        key[len(prefix) :]
+        for key in api_exceptions.NAMES
+        if key.startswith(prefix) and "." not in key[len(prefix) :]
+    }
+
+
+def _import_quietly(module: str):
+    # Deprecated aliases warn on import, as Aesara's do.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return importlib.import_module(module)
+
+
+def _has_name(module, module_name: str, name: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated names warn when read
+        if hasattr(module, name):
+            return True
+    try:  # a submodule counts once imported, as in Aesara
+        _import_quietly(f"{module_name}.{name}")
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("module_name", sorted(_MODULES))
+def test_aesara29_module_and_names(module_name):
+    entry = _MODULES[module_name]
+    if module_name in api_exceptions.MODULES:
+        try:
+            _import_quietly(module_name)
+        except ImportError:
+            return
+        pytest.fail(
+            f"{module_name} imports now: delete its entry from "
+            "tests/api_audit/exceptions.py MODULES"
+        )
+    try:
+        module = _import_quietly(module_name)
+    except ModuleNotFoundError as err:
+        if (err.name or "").split(".")[0] in _OPTIONAL:
+            pytest.skip(f"{module_name} needs {err.name}, not installed")
+        raise
+    missing = {
+        name
+        for name in entry["names"] + entry["deprecated_names"]
+        if not _has_name(module, module_name, name)
+    }
+    listed = _listed_names(module_name)
+    unexplained = sorted(missing - listed)
+    stale = sorted(listed - missing)
+    assert not unexplained, (
+        f"{module_name} lacks Aesara 2.9's names {unexplained}: add them, or "
+        "list them with a reason in tests/api_audit/exceptions.py"
+    )
+    assert not stale, (
+        f"{module_name} has {stale} now: delete their entries from "
+        "tests/api_audit/exceptions.py"
+    )
+
+
+def test_api_exceptions_name_table_entries():
+    kinds = set(api_exceptions.KINDS)
+    for key, (kind, reason) in api_exceptions.NAMES.items():
+        module, _, name = key.rpartition(".")
+        assert module in _MODULES, f"{key}: {module} is not a module of Aesara 2.9"
+        entry = _MODULES[module]
+        assert name in entry["names"] + entry["deprecated_names"], (
+            f"{key}: not a public name of {module} in the table"
+        )
+        assert module not in api_exceptions.MODULES, (
+            f"{key}: its whole module is already listed as not importing"
+        )
+        assert kind in kinds and reason.strip(), key
+    for module, (kind, reason) in api_exceptions.MODULES.items():
+        assert module in _MODULES and kind in kinds and reason.strip(), module
+
+
+def test_api_table_is_the_generated_one():
+    # The checked-in table must stay what the generator wrote: sorted,
+    # de-duplicated names, and every module of Aesara 2.9.4 (215 files).
+    assert _TABLE["generator"] == "scripts/gen_api_table.py"
+    assert len(_MODULES) == 215
+    for module, entry in _MODULES.items():
+        assert module == "aesara" or module.startswith("aesara."), module
+        for field in ("names", "deprecated_names"):
+            assert entry[field] == sorted(set(entry[field])), (module, field)
+        assert not set(entry["names"]) & set(entry["deprecated_names"]), module
+
+
+def _compat_doc_generator():
+    spec = importlib.util.spec_from_file_location(
+        "gen_compat_doc", _ROOT / "scripts" / "gen_compat_doc.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compatibility_doc_module_table_is_current():
+    gen = _compat_doc_generator()
+    doc = (_ROOT / "docs" / "compatibility.md").read_text()
+    assert gen.BEGIN in doc and gen.END in doc, "generated block missing"
+    block = gen.render(gen.load_table(), api_exceptions)
+    assert gen.replace_block(doc, block) == doc, (
+        "docs/compatibility.md's module table is stale: run "
+        "python scripts/gen_compat_doc.py"
+    )
+
+
+def test_compatibility_doc_counts_match_the_table():
+    # The headline numbers come from the data, not from prose.
+    gen = _compat_doc_generator()
+    block = gen.render(gen.load_table(), api_exceptions)
+    total = sum(len(e["names"]) + len(e["deprecated_names"]) for e in _MODULES.values())
+    assert f"of {total} public names exist" in block
+    importing = len(_MODULES) - len(api_exceptions.MODULES)
+    assert f"{importing} of {len(_MODULES)} modules" in block

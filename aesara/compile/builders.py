@@ -164,16 +164,28 @@ class OpFromGraph(Op, HasInnerGraph):
 
         # Shared variables become trailing inputs of the inner graph; the
         # node receives the shared variables themselves (see ``__call__``).
+        # (Only those reached without passing through a declared input: the
+        # graph above an input is not part of the op.)
         self.shared_inputs = [
-            v for v in graph_inputs(outputs) if isinstance(v, SharedVariable)
+            v
+            for v in graph_inputs(outputs, blockers=inputs)
+            if isinstance(v, SharedVariable)
         ]
+        from aesara.compile.ops import update_placeholder
+
+        for v in self.shared_inputs:
+            # As in Aesara: a shared variable read inside the op is not
+            # advanced by its old default update (which describes the graph
+            # outside); a function leaves it unchanged unless told otherwise.
+            v.default_update = update_placeholder(v)
         shared_stand_ins = [s.type() for s in self.shared_inputs]
         for s, stand_in in zip(self.shared_inputs, shared_stand_ins):
             stand_in.name = s.name
         if self.shared_inputs:
-            outputs = clone_replace(
-                list(outputs), dict(zip(self.shared_inputs, shared_stand_ins))
-            )
+            # Declared inputs map to themselves so the copy stops at them.
+            replace = {v: v for v in inputs}
+            replace.update(zip(self.shared_inputs, shared_stand_ins))
+            outputs = clone_replace(list(outputs), replace)
         self.fgraph = FunctionGraph(
             list(inputs) + shared_stand_ins, list(outputs), clone=True
         )

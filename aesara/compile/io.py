@@ -105,6 +105,7 @@ class In(SymbolicInput):
         See :class:`SymbolicInput`.
     borrow
         Let an output alias this input's value (with ``Out(borrow=True)``).
+        Defaults to ``mutable``; ``mutable=True`` requires it to be true.
     shared
         The value is shared with other functions (set for shared variables).
     """
@@ -120,17 +121,23 @@ class In(SymbolicInput):
         allow_downcast: bool | None = None,
         autoname: bool = True,
         implicit: bool | None = None,
-        borrow: bool = False,
+        borrow: bool | None = None,
         shared: bool = False,
     ):
-        if borrow and mutable:
+        # As in Aesara: borrow defaults to mutable. An input the function may
+        # overwrite is necessarily one whose value it may alias, so
+        # mutable=True with borrow=False is contradictory.
+        if borrow is None:
+            borrow = mutable
+        if mutable and not borrow:
             raise ValueError(
-                f"Input {variable}: mutable=True requires borrow=False "
-                "(a mutated input cannot also be aliased by an output)"
+                f"Input {variable} (name={name}) has mutable=True and borrow=False: "
+                "mutable=True means the value may be both aliased (borrow=True) and "
+                "overwritten, so it requires borrow=True (or leave borrow unset)"
             )
-        if implicit is None:
-            from aesara.compile.sharedvalue import SharedVariable
+        from aesara.compile.sharedvalue import SharedVariable
 
+        if implicit is None:
             implicit = isinstance(value, Container) or isinstance(value, SharedVariable)
         super().__init__(
             variable=variable,
@@ -150,7 +157,12 @@ class In(SymbolicInput):
                 f"Input {variable} is implicit (never passed by the caller) "
                 "and therefore needs a value"
             )
-        if update is not None and value is None and not self.implicit:
+        if (
+            update is not None
+            and value is None
+            and not self.implicit
+            and not isinstance(variable, SharedVariable)
+        ):
             raise TypeError(
                 f"Input {variable} has an update expression and therefore "
                 "needs an initial value"

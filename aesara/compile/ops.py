@@ -17,7 +17,9 @@ __all__ = [
     "FromFunctionOp",
     "ViewOp",
     "as_op",
+    "UpdatePlaceholder",
     "deep_copy_op",
+    "update_placeholder",
     "view_op",
 ]
 
@@ -214,3 +216,35 @@ def as_op(
         return FromFunctionOp(fn, itypes, otypes, infer_shape)
 
     return make_op
+
+
+class UpdatePlaceholder(Op):
+    """Stands for an update of a shared variable that nothing has set yet.
+
+    :class:`~aesara.compile.builders.OpFromGraph` makes it the
+    ``default_update`` of the shared variables its inner graph reads, as
+    Aesara does: such a variable is then left unchanged by a compiled
+    function unless an explicit update (or a rewrite) provides one.
+    ``aesara.function`` drops updates that are still placeholders.
+    """
+
+    __props__ = ()
+    view_map = {0: [0]}
+
+    def make_node(self, x):
+        return Apply(self, [x], [x.type()])
+
+    def perform(self, node, inputs, outputs):
+        outputs[0][0] = inputs[0]
+
+    def infer_shape(self, fgraph, node, shapes):
+        return shapes
+
+    def L_op(self, inputs, outputs, grads):
+        return grads
+
+    def __str__(self):
+        return type(self).__name__
+
+
+update_placeholder = UpdatePlaceholder()

@@ -169,7 +169,6 @@ class SharedVariable(Variable):
             container=self.container,
         )
         cp.tag = copy.copy(self.tag)
-        cp._default_update = self._default_update
         return cp
 
 
@@ -258,6 +257,8 @@ def shared(
             f"{value}); pass a concrete value such as a NumPy array"
         )
     _load_default_constructors()
+    if type(value).__module__.startswith("scipy.sparse"):
+        import aesara.sparse.sharedvar  # noqa: F401  (registers its constructor)
     errors = []
     for ctor in reversed(shared.constructors):
         try:

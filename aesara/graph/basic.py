@@ -14,6 +14,7 @@ from collections.abc import (
     Sequence,
 )
 from copy import copy
+from functools import singledispatch
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -256,7 +257,15 @@ class Variable(Node):
         return f"<{self.type}>"
 
     def __repr__(self, firstPass: bool = True):
-        return str(self)
+        """The variable's ``str``; with ``config.print_test_value``, its test
+        value (if any) on a second line, as in Aesara."""
+        text = str(self)
+        if firstPass:
+            from aesara.configdefaults import config
+
+            if config.print_test_value and hasattr(self.tag, "test_value"):
+                text += "\n" + repr(self.tag.test_value)
+        return text
 
     def clone(self, **kwargs) -> Variable:
         """Return a new variable of the same type, name and tag, with no owner."""
@@ -1154,3 +1163,26 @@ def as_string(
         return f"*{labels[o.owner]}{suffix(o)}"
 
     return [render(j, o) for j, o in enumerate(outputs)]
+
+
+@singledispatch
+def _as_symbolic(x: Any, **kwargs) -> Variable:
+    """Type-based dispatch behind :func:`as_symbolic` (register new kinds of values here)."""
+    from aesara.tensor.basic import as_tensor_variable
+
+    return as_tensor_variable(x, **kwargs)
+
+
+def as_symbolic(x: Any, name: str | None = None, **kwargs) -> Variable:
+    """Return ``x`` as a symbolic variable of the type its kind of value calls for.
+
+    Variables are returned as they are; NumPy values become tensor constants,
+    SciPy sparse matrices sparse constants, slices and ``None`` their own
+    constants, and so on for every kind registered with ``_as_symbolic``.
+    """
+    if isinstance(x, Variable):
+        return x
+    out = _as_symbolic(x, **kwargs)
+    if name is not None:
+        out.name = name
+    return out

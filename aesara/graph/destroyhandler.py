@@ -23,7 +23,47 @@ from aesara.graph.basic import Apply, Constant, Variable, io_toposort
 from aesara.graph.features import AlreadyThere, Bookkeeper
 from aesara.graph.utils import InconsistencyError
 
-__all__ = ["DestroyHandler", "contains_cycle"]
+__all__ = ["DestroyHandler", "ProtocolError", "contains_cycle", "fast_inplace_check"]
+
+
+class ProtocolError(Exception):
+    """A graph called a destroy handler's callbacks out of order.
+
+    For example: pruning or replacing a node the handler never saw imported.
+    """
+
+
+def fast_inplace_check(fgraph, inputs: list) -> list:
+    """Return the variables of ``inputs`` an in-place op may overwrite.
+
+    Constants, variables something already destroys and the variables a
+    :class:`~aesara.compile.function.types.Supervisor` protects (inputs not
+    declared mutable) are left out. ``fgraph`` needs a :class:`DestroyHandler`.
+
+    Parameters
+    ----------
+    fgraph
+        A graph with a destroy handler attached.
+    inputs
+        The candidate destinations.
+    """
+    from aesara.graph.basic import Constant
+
+    if not hasattr(fgraph, "has_destroyers"):
+        raise ValueError(
+            "fast_inplace_check needs a graph with a DestroyHandler attached "
+            "(fgraph.attach_feature(DestroyHandler()))"
+        )
+    protected = set(getattr(fgraph, "_supervisor_protected", ()))
+    for feature in getattr(fgraph, "_features", ()):
+        protected.update(getattr(feature, "protected", ()))
+    return [
+        var
+        for var in inputs
+        if not isinstance(var, Constant)
+        and not fgraph.has_destroyers([var])
+        and var not in protected
+    ]
 
 
 def contains_cycle(fgraph, orderings: dict) -> bool:

@@ -362,3 +362,31 @@ def get_test_value(v: Any) -> Any:
 
 def get_test_values(*args: Variable) -> list[Any]:
     return [get_test_value(a) for a in args]
+
+
+def is_thunk_type(thunk: ThunkCallableType) -> ThunkType:
+    """Return ``thunk`` unchanged, typed as a :data:`ThunkType` (for annotations)."""
+    return thunk
+
+
+def missing_test_message(msg: str) -> None:
+    """Report a missing test value as ``config.compute_test_value`` asks.
+
+    ``"raise"`` (and ``"pdb"``) raise :class:`~aesara.graph.utils.TestValueError`
+    with ``msg``; ``"warn"`` warns with it; ``"ignore"`` and ``"off"`` do nothing.
+    """
+    import warnings
+
+    from aesara.configdefaults import config
+    from aesara.graph.utils import TestValueError
+
+    action = config.compute_test_value
+    if action in ("raise", "pdb"):
+        raise TestValueError(msg)
+    if action == "warn":
+        warnings.warn(msg, stacklevel=2)
+    elif action not in ("ignore", "off"):
+        raise ValueError(
+            "config.compute_test_value must be 'off', 'ignore', 'warn', 'raise' "
+            f"or 'pdb', got {action!r}"
+        )

@@ -348,3 +348,111 @@ def to_return_values(values):
 
 def format_exception_chain(exc: BaseException) -> str:  # pragma: no cover - debug aid
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+class AssocList:
+    """A mapping that also takes unhashable keys.
+
+    Hashable keys live in a dict; unhashable ones in a list of pairs searched
+    by equality (slow, but such keys are rare).
+    """
+
+    def __init__(self) -> None:
+        self._dict: dict = {}
+        self._list: list[tuple[Any, Any]] = []
+
+    @staticmethod
+    def _hashable(key: Any) -> bool:
+        try:
+            hash(key)
+        except TypeError:
+            return False
+        return True
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """Return the value of ``key``, or ``default`` when it has none."""
+        if self._hashable(key):
+            return self._dict.get(key, default)
+        for k, v in self._list:
+            if k == key:
+                return v
+        return default
+
+    def __getitem__(self, key: Any) -> Any:
+        # As in Aesara, a missing key reads as None rather than raising.
+        return self.get(key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if self._hashable(key):
+            self._dict[key] = value
+            return
+        for i, (k, _) in enumerate(self._list):
+            if k == key:
+                self._list[i] = (key, value)
+                return
+        self._list.append((key, value))
+
+    def __delitem__(self, key: Any) -> None:
+        if self._hashable(key):
+            del self._dict[key]
+            return
+        for i, (k, _) in enumerate(self._list):
+            if k == key:
+                del self._list[i]
+                return
+        raise KeyError(key)
+
+    def discard(self, key: Any) -> None:
+        """Remove ``key`` if present."""
+        try:
+            del self[key]
+        except KeyError:
+            pass
+
+    def __contains__(self, key: Any) -> bool:
+        sentinel = object()
+        return self.get(key, sentinel) is not sentinel
+
+    def __len__(self) -> int:
+        return len(self._dict) + len(self._list)
+
+    def __repr__(self) -> str:
+        return f"AssocList({self._dict!r}, {self._list!r})"
+
+
+def toposort(prereqs_d: dict) -> list:
+    """Order the keys of ``prereqs_d`` so that each comes after its prerequisites.
+
+    Parameters
+    ----------
+    prereqs_d
+        Maps each element to the set of elements that must come before it;
+        every prerequisite must itself be a key.
+
+    Raises
+    ------
+    ValueError
+        When no such order exists (a cycle) or a prerequisite is not a key.
+    """
+    after: dict = {}
+    for node, prereqs in prereqs_d.items():
+        for prereq in prereqs:
+            after.setdefault(prereq, []).append(node)
+    remaining = {node: len(set(prereqs)) for node, prereqs in prereqs_d.items()}
+    ready = [node for node, n in remaining.items() if n == 0]
+    order = []
+    while ready:
+        node = ready.pop(0)
+        order.append(node)
+        for nxt in after.get(node, ()):
+            if nxt not in remaining:
+                continue
+            remaining[nxt] -= 1
+            if remaining[nxt] == 0:
+                ready.append(nxt)
+    if len(order) != len(prereqs_d):
+        raise ValueError(
+            "toposort: no topological order of prereqs_d: it has a cycle, or a "
+            "prerequisite that is not one of its keys"
+        )
+    return order

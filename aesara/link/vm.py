@@ -62,6 +62,10 @@ class VM:
         self.call_counts = [0] * len(nodes)
         self.call_times = [0.0] * len(nodes)
         self.time_thunks = False
+        # Memory profiling (``config.profile_memory``): the shapes of the
+        # values each node produced, noted by the timed loops only.
+        self.record_shapes = False
+        self._var_shapes: dict = {}
         self.storage_map: dict = {}
         self.allow_gc = False
 
@@ -72,24 +76,78 @@ class VM:
         """Free the cells of every intermediate result."""
 
     def update_profile(self, profile) -> None:
-        """Add this VM's per-node timings to ``profile`` and reset them."""
+        """Add this VM's per-node timings to ``profile`` and reset them.
+
+        Also records which nodes ran compiled C thunks and, when the VM
+        records shapes, the shape, strides and offset of every value.
+        """
         if profile is None:
             return
-        for node, t, n in zip(self.nodes, self.call_times, self.call_counts):
-            profile.apply_time[(self.fgraph, node)] = (
-                profile.apply_time.get((self.fgraph, node), 0.0) + t
+        fgraph = self.fgraph
+        cimpl = getattr(profile, "apply_cimpl", None)
+        for node, thunk, t, n in zip(
+            self.nodes, self.thunks, self.call_times, self.call_counts
+        ):
+            profile.apply_time[(fgraph, node)] = (
+                profile.apply_time.get((fgraph, node), 0.0) + t
             )
-            profile.apply_callcount[(self.fgraph, node)] = (
-                profile.apply_callcount.get((self.fgraph, node), 0) + n
+            profile.apply_callcount[(fgraph, node)] = (
+                profile.apply_callcount.get((fgraph, node), 0) + n
             )
+            if cimpl is not None:
+                # Compiled thunks keep their Python fallback as ``py_thunk``.
+                cimpl[node] = hasattr(thunk, "py_thunk")
         self.call_counts = [0] * len(self.nodes)
         self.call_times = [0.0] * len(self.nodes)
+        if self.record_shapes and hasattr(profile, "variable_shape"):
+            for var, cell in self.storage_map.items():
+                if var.owner is None and cell[0] is not None:
+                    self._var_shapes[var] = _layout(cell[0])
+            for var, (shape, strides, offset) in self._var_shapes.items():
+                profile.variable_shape[var] = shape
+                profile.variable_strides[var] = strides
+                if offset is not None:
+                    profile.variable_offset[var] = offset
+            self._var_shapes = {}
+
+    def _note_outputs(self, i: int) -> None:
+        """Remember the layout of node ``i``'s outputs (memory profiling)."""
+        storage_map = self.storage_map
+        for var in self.nodes[i].outputs:
+            cell = storage_map.get(var)
+            if cell is not None and cell[0] is not None:
+                self._var_shapes[var] = _layout(cell[0])
 
     def _raise(self, thunk: Callable) -> None:
         for i, t in enumerate(self.thunks):
             if t is thunk:
                 raise_with_op(self.fgraph, self.nodes[i], thunk)
         raise  # pragma: no cover - the failing thunk is always one of ours
+
+
+def _layout(value) -> tuple:
+    """``(shape, strides, offset)`` of a value, for the memory profile."""
+    shape = getattr(value, "shape", None)
+    if shape is None:
+        return (None, None, None)
+    strides = getattr(value, "strides", None)
+    offset = None
+    base = getattr(value, "base", None)
+    iface = getattr(value, "__array_interface__", None)
+    if base is not None and iface is not None:
+        base_iface = getattr(base, "__array_interface__", None)
+        if base_iface is not None:
+            offset = iface["data"][0] - base_iface["data"][0]
+    return (tuple(shape), tuple(strides) if strides is not None else None, offset)
+
+
+def _profile_memory() -> bool:
+    try:
+        from aesara.configdefaults import config
+
+        return bool(config.profile_memory)
+    except Exception:  # pragma: no cover - config unavailable while importing
+        return False
 
 
 class Loop(VM):
@@ -115,6 +173,8 @@ class Loop(VM):
                 thunk()
                 self.call_times[i] += time.perf_counter() - t0
                 self.call_counts[i] += 1
+                if self.record_shapes:
+                    self._note_outputs(i)
         except Exception:
             self._raise(thunk)
 
@@ -167,6 +227,8 @@ class LoopGC(VM):
                 thunk()
                 self.call_times[i] += time.perf_counter() - t0
                 self.call_counts[i] += 1
+                if self.record_shapes:
+                    self._note_outputs(i)
                 for cell in old_storage:
                     cell[0] = None
         except Exception:
@@ -325,6 +387,8 @@ class Stack(VM):
                         t0 = time.perf_counter()
                         thunk()
                         self.call_times[i] += time.perf_counter() - t0
+                        if self.record_shapes:
+                            self._note_outputs(i)
                     else:
                         thunk()
                     call_counts[i] += 1
@@ -528,6 +592,19 @@ class VMLinker(LocalLinker):
         vm.storage_map = storage_map
         vm.compute_map = compute_map
         vm.time_thunks = bool(self.profile)
+        vm.record_shapes = bool(self.profile) and _profile_memory()
+        if self.profile and getattr(self, "_c_on", False):
+            # The C VM linker gives a profiled function this Python loop.
+            note = (
+                "profiling runs the compiled (C) thunks one at a time from the "
+                "Python VM loop instead of the C loop, so each node is timed; "
+                "'Time in thunks' excludes the loop's own overhead, which the "
+                "C loop would mostly avoid."
+            )
+            try:
+                self.profile.timing_note = note
+            except AttributeError:  # a profile object of another kind
+                pass
         return vm
 
     def make_all(

@@ -474,8 +474,8 @@ def _multi(*fn):
 
     def f2(f, *names):
         if len(names) == 1 and isinstance(names[0], builtin_int):
-            n = names[0]
-            return f() if n == 1 else [f() for _ in range(n)]
+            # A count always gives a list, even of one (as in Aesara).
+            return [f() for _ in range(names[0])]
         if len(names) == 1:
             names = names[0]
         if len(names) == 1:

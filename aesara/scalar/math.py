@@ -64,6 +64,8 @@ __all__ = [
     "GammaIncC",
     "gammaincc",
     "GammaIncDer",
+    "GammaIncCDer",
+    "gammaincc_der",
     "gammainc_der",
     "GammaU",
     "gammau",
@@ -90,9 +92,11 @@ __all__ = [
     "BetaInc",
     "betainc",
     "BetaIncDer",
+    "betainc_der",
     "Hyp2F1",
     "hyp2f1",
     "Hyp2F1Der",
+    "hyp2f1_der",
 ]
 
 _SQRT_PI = float(np.sqrt(np.pi))
@@ -511,6 +515,32 @@ class GammaIncC(_BinarySpecial):
 gammaincc = GammaIncC(_float_out, name="gammaincc")
 
 
+def gammaincc_der_array(k: Any, x: Any) -> Any:
+    """Vectorised d/dk of :func:`scipy.special.gammaincc` (``-d/dk gammainc``)."""
+    return -np.asarray(gammainc_der_array(k, x))
+
+
+class GammaIncCDer(_BinarySpecial):
+    """Derivative of :class:`GammaIncC` with respect to its shape parameter ``k``.
+
+    ``Q = 1 - P``, so this is the negated :class:`GammaIncDer` series.
+    """
+
+    nfunc_spec = ("aesara.scalar.math.gammaincc_der_array", 2, 1)
+
+    def impl(self, k, x):
+        return _unwrap(gammaincc_der_array(k, x))
+
+    def L_op(self, inputs, outputs, output_gradients):
+        return [
+            _grad_undefined(self, i, x, "second derivatives of gammaincc")
+            for i, x in enumerate(inputs)
+        ]
+
+
+gammaincc_der = GammaIncCDer(_float_out, name="gammaincc_der")
+
+
 def gammau_array(k: Any, x: Any) -> Any:
     """Upper incomplete gamma function ``Gamma(k) * Q(k, x)``, vectorised."""
     k, x = _float_array(k), _float_array(x)
@@ -849,6 +879,35 @@ class BetaInc(_SpecialOp):
 betainc = BetaInc(_float_out, name="betainc")
 
 
+class _BetaIncDerSelect(ScalarOp):
+    """Aesara's ``betainc_der(a, b, x, wrtp)``: d/da when ``wrtp`` is true, else d/db.
+
+    The choice is an input (as in Aesara) rather than a property, so one op
+    serves both derivatives; :class:`BetaIncDer` is this project's per-parameter op.
+    """
+
+    nin = 4
+
+    def impl(self, a, b, x, wrtp):
+        wrt = np.asarray(wrtp).astype(bool)
+        if wrt.ndim == 0:
+            return betainc_der_array(a, b, x, 0 if wrt else 1)
+        da = np.asarray(betainc_der_array(a, b, x, 0))
+        db = np.asarray(betainc_der_array(a, b, x, 1))
+        return np.where(wrt, da, db)
+
+    def L_op(self, inputs, outputs, output_gradients):
+        return [
+            _grad_undefined(self, i, x, "second derivatives of betainc")
+            for i, x in enumerate(inputs)
+        ]
+
+
+betainc_der = _BetaIncDerSelect(
+    lambda *types: _float_out(*types[:3]), name="betainc_der"
+)
+
+
 def hyp2f1_der_array(a: Any, b: Any, c: Any, z: Any, wrt: int) -> Any:
     """d/da, d/db or d/dc (``wrt`` 0, 1, 2) of ``hyp2f1(a, b, c, z)`` for ``|z| < 1``.
 
@@ -949,6 +1008,31 @@ class Hyp2F1(_SpecialOp):
 
 
 hyp2f1 = Hyp2F1(_float_out, name="hyp2f1")
+
+
+class _Hyp2F1DerSelect(ScalarOp):
+    """Aesara's ``hyp2f1_der(a, b, c, z, wrt)``: d/da, d/db or d/dc (``wrt`` 0, 1, 2).
+
+    The parameter is an input, as in Aesara; :class:`Hyp2F1Der` is this
+    project's per-parameter op.
+    """
+
+    nin = 5
+
+    def impl(self, a, b, c, z, wrt):
+        w = int(np.asarray(wrt))
+        if w not in (0, 1, 2):
+            raise ValueError(f"hyp2f1_der: wrt must be 0, 1 or 2, got {wrt!r}")
+        return hyp2f1_der_array(a, b, c, z, w)
+
+    def L_op(self, inputs, outputs, output_gradients):
+        return [
+            _grad_undefined(self, i, x, "second derivatives of hyp2f1")
+            for i, x in enumerate(inputs)
+        ]
+
+
+hyp2f1_der = _Hyp2F1DerSelect(lambda *types: _float_out(*types[:4]), name="hyp2f1_der")
 
 # Aesara's historical class name.
 Owens_t = OwensT

@@ -21,6 +21,31 @@ from aesara.updates import OrderedUpdates
 __all__ = ["scan"]
 
 
+def isNaN_or_Inf_or_None(x: Any) -> bool:
+    """Whether ``x`` is ``None``, a string, or a NaN or infinite scalar.
+
+    ``x`` may be a Python or NumPy value or a variable whose value is a known
+    constant; Aesara's ``scan`` used this to detect a missing ``n_steps``.
+    """
+    if x is None or isinstance(x, str):
+        return True
+    if isinstance(x, Constant) and isinstance(x.data, str):
+        return True
+    value = x
+    if isinstance(x, Variable):
+        from aesara.tensor.basic import get_scalar_constant_value
+        from aesara.tensor.exceptions import NotScalarConstantError
+
+        try:
+            value = get_scalar_constant_value(x)
+        except (NotScalarConstantError, TypeError, ValueError):
+            return False
+    try:
+        return bool(np.isnan(value) or np.isinf(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _as_list(x: Any) -> list:
     if x is None:
         return []

@@ -146,6 +146,9 @@ from aesara.tensor import random  # noqa: E402, F401 - at.random, as in Aesara
 from aesara.tensor.basic import *  # noqa: E402, F403
 from aesara.tensor.subtensor import *  # noqa: E402, F403
 from aesara.tensor.type_other import *  # noqa: E402, F403
+from aesara.graph.basic import Constant, Variable  # noqa: E402, F401 - as in Aesara
+from aesara.graph.op import Op  # noqa: E402, F401
+from aesara.tensor.io import load  # noqa: E402, F401 - Aesara star-imports tensor.io
 
 # The tensor ops' printers, keyed by op (see aesara.printing).
 from aesara.printing import register_tensor_printers  # noqa: E402

@@ -45,6 +45,7 @@ __all__ = [
     "logit",
     "betainc",
     "hyp2f1",
+    "hyp2f1_der",
 ]
 
 
@@ -107,6 +108,11 @@ betainc = _lift(
 )
 hyp2f1 = _lift(
     asm.hyp2f1, "Element-wise Gauss hypergeometric function ``2F1(a, b; c; z)``."
+)
+hyp2f1_der = _lift(
+    asm.hyp2f1_der,
+    "Element-wise derivative of ``hyp2f1(a, b, c, z)`` with respect to "
+    "parameter ``wrt`` (0: ``a``, 1: ``b``, 2: ``c``), Aesara's signature.",
 )
 
 

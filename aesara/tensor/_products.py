@@ -198,6 +198,14 @@ def dense_dot(a: typing.Any, b: typing.Any) -> Variable:
     """
     a = as_tensor_variable(a)
     b = as_tensor_variable(b)
+    if not (
+        getattr(a.type, "holds_ndarray", True)
+        and getattr(b.type, "holds_ndarray", True)
+    ):
+        # A sparse operand (e.g. ``dense @ sparse``): the sparse product.
+        from aesara.sparse.basic import dot as sparse_dot
+
+        return sparse_dot(a, b)
     if a.type.ndim == 0 or b.type.ndim == 0:
         from aesara.tensor.math import mul
 
@@ -210,8 +218,13 @@ def dense_dot(a: typing.Any, b: typing.Any) -> Variable:
 def dot(l: typing.Any, r: typing.Any) -> Variable:  # noqa: E741 - Aesara's names
     """Dot product of ``l`` and ``r`` with ``numpy.dot`` semantics.
 
-    See :func:`dense_dot`.
+    See :func:`dense_dot`. When either operand is a sparse matrix, the
+    product is the sparse one (``structured_dot``), as in Aesara.
     """
+    if not getattr(getattr(l, "type", None), "holds_ndarray", True):
+        return l.__dot__(r)
+    if not getattr(getattr(r, "type", None), "holds_ndarray", True):
+        return r.__rdot__(l)
     return dense_dot(l, r)
 
 

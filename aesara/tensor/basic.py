@@ -211,7 +211,9 @@ def _as_tensor_variable(
     x: Any, name: str | None, ndim: int | None, **kwargs
 ) -> TensorVariable:
     """Type-based dispatch behind :func:`as_tensor_variable` (register new types here)."""
-    raise TypeError(
+    from aesara.tensor.exceptions import TensorConversionError
+
+    raise TensorConversionError(
         f"Cannot convert {x!r} (of type {type(x).__name__}) to a tensor variable."
     )
 

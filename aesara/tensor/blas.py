@@ -33,6 +33,11 @@ import numpy as np
 
 from aesara.graph.basic import Apply, Variable
 from aesara.graph.op import Op
+from aesara.tensor._products import (  # noqa: F401 - Aesara 2.9 exposes them here
+    BatchedDot,
+    batched_dot,
+    batched_tensordot,
+)
 from aesara.tensor.basic import as_tensor_variable
 from aesara.tensor.type import TensorType
 

@@ -142,7 +142,8 @@ def normalize_axis(
             raise TypeError(f"{what}: axis entries must be ints, got {a!r} in {axis!r}")
         a = int(a)
         if not -ndim <= a < ndim:
-            raise ValueError(
+            # NumPy's AxisError (a ValueError and an IndexError), as Aesara raises.
+            raise np.exceptions.AxisError(
                 f"{what}: axis {a} is out of bounds for a tensor with {ndim} "
                 f"dimension{'s' if ndim != 1 else ''}"
             )
@@ -779,6 +780,13 @@ class Elemwise(Op):
 
     def make_node(self, *inputs: Any) -> Apply:
         out_dtypes, shape, inputs = self.get_output_info(DimShuffle, *inputs)
+        for i, inp in enumerate(inputs):
+            if not getattr(inp.type, "holds_ndarray", True):
+                raise TypeError(
+                    f"{self} takes dense tensors, but input {i} ({inp}) is "
+                    f"{inp.type}: use the functions of aesara.sparse, or "
+                    "convert it with .toarray() / aesara.sparse.dense_from_sparse"
+                )
         outputs = [_tensor_type(dt, shape)() for dt in out_dtypes]
         return Apply(self, inputs, outputs)
 

@@ -24,3 +24,20 @@ class StaticShapeError(TypeError, ValueError):
     and a ``ValueError`` (a wrong size is a bad value), so code catching
     either keeps working.
     """
+
+
+class TensorConversionError(TypeError, NotImplementedError):
+    """An object cannot be turned into a tensor variable.
+
+    Aesara 2.9 raises ``NotImplementedError`` from ``as_tensor_variable``; it
+    is a ``TypeError`` too (the object's type is the problem), so code
+    catching either keeps working.
+    """
+
+
+class UnknownLengthError(TypeError, ValueError):
+    """The length of a tensor variable is not known statically.
+
+    Iterating over such a variable raises it: Aesara 2.9 raises
+    ``ValueError`` there, ``len()`` raises ``TypeError``; this is both.
+    """

@@ -593,6 +593,10 @@ class RepeatOp(Op):
         return [g, disconnected()]
 
 
+# Aesara 2.9's name of the class.
+Repeat = RepeatOp
+
+
 def repeat(x: Any, repeats: Any, axis: int | None = None) -> TensorVariable:
     """Repeat each element of ``x`` ``repeats`` times (``numpy.repeat``).
 
@@ -1431,6 +1435,7 @@ __all__ = [
     "squeeze",
     "compress",
     "RepeatOp",
+    "Repeat",
     "repeat",
     "Unique",
     "unique",

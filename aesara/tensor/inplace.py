@@ -68,13 +68,26 @@ _NAMES = {
     "clip": "clip",
     "second": "second",
     "conj": "conj",
+    # Aesara's newer names of the divisions.
+    "true_divide": "true_div",
+    "floor_divide": "int_div",
 }
+
+# The special functions, whose scalar ops live in aesara.scalar.math.
+_SPECIAL_NAMES = (
+    "erf erfc erfcx gamma gammaln psi tri_gamma chi2sf gammainc gammaincc gammau "
+    "gammal j0 j1 jv i0 i1 iv sigmoid softplus log1mexp betainc owens_t hyp2f1"
+).split()
 
 __all__ = ["transpose_inplace"]
 
 
 def _make(public: str, scalar_name: str) -> Elemwise | None:
     scalar_op = getattr(aes, scalar_name, None)
+    if scalar_op is None and scalar_name in _SPECIAL_NAMES:
+        import aesara.scalar.math as aes_math
+
+        scalar_op = getattr(aes_math, scalar_name, None)
     if scalar_op is None and scalar_name == "abs":
         scalar_op = getattr(aes, "abs_", None)
     if scalar_op is None:
@@ -84,7 +97,7 @@ def _make(public: str, scalar_name: str) -> Elemwise | None:
     return op
 
 
-for _public, _scalar in _NAMES.items():
+for _public, _scalar in [*_NAMES.items(), *((n, n) for n in _SPECIAL_NAMES)]:
     _op = _make(_public, _scalar)
     if _op is not None:
         globals()[f"{_public}_inplace"] = _op

@@ -522,6 +522,47 @@ def conj(z):
 
 
 conjugate = conj
+# Aesara's names of the bare element-wise ops (its public ``conj``/``isnan``
+# wrap them; here they are the same objects).
+_conj = conj
+isnan_ = isnan
+
+
+# Tolerances of :func:`_allclose` per dtype class, by ``config.tensor__cmp_sloppy``
+# (0: strict, 1: sloppy, 2: sloppier), as Aesara's test helpers use them.
+_ALLCLOSE_TOLERANCES = {
+    0: {"float16": (1e-3, 1e-3), "float32": (1e-5, 1e-5), "float64": (1e-8, 1e-5)},
+    1: {"float16": (5e-3, 1e-2), "float32": (1e-4, 1e-3), "float64": (1e-4, 1e-4)},
+    2: {"float16": (1e-2, 5e-2), "float32": (5e-4, 1e-3), "float64": (1e-3, 1e-4)},
+}
+
+
+def _allclose(a, b, rtol: float | None = None, atol: float | None = None) -> bool:
+    """``numpy.allclose`` with tolerances chosen by the narrower dtype of ``a``, ``b``.
+
+    ``float16`` inputs get the loosest tolerances, ``float32``/``complex64``
+    looser ones than ``float64``; ``rtol``/``atol`` override them.
+    """
+    from aesara.configdefaults import config
+
+    a, b = np.asarray(a), np.asarray(b)
+    dtypes = {str(a.dtype), str(b.dtype)}
+    level = builtins.min(int(config.tensor__cmp_sloppy), 2)
+    if "float16" in dtypes:
+        kind = "float16"
+    elif dtypes & {"float32", "complex64"}:
+        kind = "float32"
+    else:
+        kind = "float64"
+    atol_, rtol_ = _ALLCLOSE_TOLERANCES[level][kind]
+    return bool(
+        np.allclose(
+            a,
+            b,
+            rtol=rtol_ if rtol is None else rtol,
+            atol=atol_ if atol is None else atol,
+        )
+    )
 
 
 @scalar_elemwise

@@ -123,3 +123,12 @@ def scalar_constructor(
         allow_downcast=allow_downcast,
         name=name,
     )
+
+
+def load_shared_variable(val: Any) -> TensorSharedVariable:
+    """Return a tensor shared variable holding ``val``.
+
+    Old pickles made by Theano/Aesara call this by name when they load, so it
+    stays importable.
+    """
+    return tensor_constructor(val)

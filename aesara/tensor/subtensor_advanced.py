@@ -351,11 +351,18 @@ class AdvancedSubtensor1(Op):
         x, ilist = inputs
         (gz,) = output_grads
         if self.sparse_grad:
-            raise NotImplementedError(
-                "AdvancedSubtensor1: sparse gradients need aesara.sparse, which is not available"
-            )
+            if x.type.ndim != 2:
+                raise TypeError(
+                    "AdvancedSubtensor1: you can't take the sparse grad from a tensor "
+                    f"with ndim != 2. ndim is {x.type.ndim}"
+                )
         if x.type.dtype in discrete_dtypes:
             gx = zeros_like(x, dtype=config.floatX)
+        elif self.sparse_grad:
+            # Imported here: aesara.sparse loads scipy.sparse.
+            from aesara.sparse.construct import construct_sparse_from_list
+
+            gx = construct_sparse_from_list(x, gz, ilist)
         else:
             gx = advanced_inc_subtensor1(zeros_like(x), gz, ilist)
         return [gx, _disconnected()]
@@ -648,7 +655,7 @@ advanced_set_subtensor = AdvancedIncSubtensor(set_instead_of_inc=True)
 
 
 def take(
-    a: Any, indices: Any, axis: int | None = None, mode: str = "raise"
+    a: Any, indices: Any, axis: int | None = None, mode: str | None = "raise"
 ) -> Variable:
     """Take elements of ``a`` at ``indices`` along ``axis`` (like :func:`numpy.take`).
 
@@ -663,8 +670,12 @@ def take(
     mode
         ``"raise"`` (out-of-range indices are an error at run time),
         ``"wrap"`` (indices wrap around) or ``"clip"`` (clipped to the range).
+        ``None`` means ``"raise"``, as in Aesara.
     """
     from aesara.tensor.math import clip
+
+    if mode is None:
+        mode = "raise"
 
     a = as_tensor_variable(a)
     indices = as_tensor_variable(indices)

@@ -194,7 +194,8 @@ class TensorType(CType, HasDataType, HasShape):
         return f"TensorType({self.dtype}, ({dims}))"
 
     def __repr__(self) -> str:
-        return f"TensorType({self.dtype}, {self.shape})"
+        # As in Aesara, the repr is the str: unknown lengths show as ``?``.
+        return str(self)
 
     # ------------------------------------------------------------------
     # Values
@@ -693,28 +694,40 @@ def _plural(
 ) -> Callable[..., Any]:
     """Make the plural form of a constructor: ``fmatrices("x", "y")`` or ``fmatrices(2)``."""
 
-    def constructor(*names: str | int) -> Any:
+    def constructor(*names: Any) -> Any:
         if (
             len(names) == 1
             and isinstance(names[0], (int, np.integer))
             and not isinstance(names[0], bool)
         ):
             return [single() for _ in range(int(names[0]))]
-        if not names:
-            raise TypeError(f"{plural_name}() needs variable names or a count")
-        for n in names:
+        # As in Aesara, a single argument is itself the sequence of names, so
+        # ``vectors("xyz")`` gives three variables named by each character and
+        # ``vectors(["a", "b"])`` two; a one-character string gives one variable.
+        seq: Any = names[0] if len(names) == 1 else names
+        if isinstance(seq, str):
+            if len(seq) == 1:
+                return single(seq)
+            return [single(c) for c in seq]
+        if not isinstance(seq, (tuple, list)):
+            raise TypeError(
+                f"{plural_name}() takes names (str), a sequence of names or a single "
+                f"count (int); got {seq!r}"
+            )
+        for n in seq:
             if not isinstance(n, str):
                 raise TypeError(
                     f"{plural_name}() takes names (str) or a single count (int); got {n!r}"
                 )
-        if len(names) == 1:
-            return single(names[0])
-        return [single(n) for n in names]
+        if len(seq) == 1:
+            return single(seq[0])
+        return [single(n) for n in seq]
 
     constructor.__name__ = constructor.__qualname__ = plural_name
     constructor.__doc__ = (
         f"Return one new variable per name given (or ``n`` unnamed ones for an int ``n``),\n"
-        f"each as made by ``{getattr(single, '__name__', single)}``. One name gives one variable."
+        f"each as made by ``{getattr(single, '__name__', single)}``. A single string of\n"
+        f"several characters names one variable per character; one name gives one variable."
     )
     return constructor
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from aesara.graph.basic import Apply, Constant, Variable
+from aesara.graph.basic import Apply, Constant, Variable, _as_symbolic
 from aesara.graph.op import Op
 from aesara.graph.type import Type
 from aesara.link.c.type import Generic
@@ -183,6 +183,16 @@ def as_symbolic_slice(x: Any) -> Variable:
     ):
         return SliceConstant(slicetype, x)
     return make_slice(x)
+
+
+@_as_symbolic.register(slice)
+def _as_symbolic_slice(x, **kwargs):
+    return as_symbolic_slice(x)
+
+
+@_as_symbolic.register(type(None))
+def _as_symbolic_none(x, **kwargs):
+    return NoneConst
 
 
 __all__ = [

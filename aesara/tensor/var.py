@@ -182,8 +182,11 @@ class _tensor_py_operators:
         try:
             n = len(self)
         except TypeError as e:
-            raise TypeError(
-                f"{self.type} does not support iteration: {e}.\n"
+            from aesara.tensor.exceptions import UnknownLengthError
+
+            raise UnknownLengthError(
+                f"Length of {self} cannot be determined: {self.type} does not "
+                f"support iteration ({e}).\n"
                 "Did you pass a tensor variable to a function that expects a list? "
                 "Maybe you are using builtins.sum instead of aesara.tensor.sum?"
             ) from None

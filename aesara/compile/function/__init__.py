@@ -56,8 +56,8 @@ def function(
         Accept arguments that lose precision when converted to the input
         types (``None``: only Python floats to floatX).
     profile
-        ``True`` or a :class:`~aesara.compile.profiling.ProfileStats` to
-        collect timings.
+        ``True``, a name, or a :class:`~aesara.compile.profiling.ProfileStats`
+        to collect timings (``None``: ``config.profile``).
     on_unused_input
         What to do with inputs the outputs do not need: ``"raise"``,
         ``"warn"`` or ``"ignore"`` (default: the config flag).
@@ -86,10 +86,11 @@ def function(
         from aesara.configdefaults import config
 
         profile = bool(config.profile) or None
-    if profile is True:
+    if profile is True or isinstance(profile, str):
         from aesara.compile.profiling import ProfileStats
 
-        profile = ProfileStats(message=name)
+        # A string names the profile (as in Aesara).
+        profile = ProfileStats(message=profile if isinstance(profile, str) else name)
     elif profile is False:
         profile = None
     return pfunc(

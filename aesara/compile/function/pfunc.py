@@ -115,6 +115,8 @@ def rebuild_collect_shared(
                 if var not in shared_inputs:
                     shared_inputs.append(var)
                 du = var.default_update
+                if du is not None and _is_update_placeholder(du):
+                    du = None  # an unset update (see UpdatePlaceholder)
                 if du is not None and wants_default_update(var) and var not in update_d:
                     v_update = var.type.filter_variable(du, allow_convert=True)
                     if not var.type.is_super(v_update.type):
@@ -152,7 +154,15 @@ def rebuild_collect_shared(
                 ) from e
         clone_d[v_orig] = clone_v(v_repl)
 
-    input_variables = [clone_v(v) for v in inputs]
+    # Inputs are leaves, as in Aesara: a non-root variable given as an input
+    # cuts the graph there, so nothing above it (nor the default updates of
+    # the shared variables above it) is part of the function.
+    input_variables = [
+        clone_d.setdefault(v, v if copy_inputs_over else v.clone())
+        if isinstance(v, Variable) and not isinstance(v, SharedVariable)
+        else clone_v(v)
+        for v in inputs
+    ]
 
     for store_into, update_val in _pairs(updates, "updates"):
         if not isinstance(store_into, SharedVariable):
@@ -221,14 +231,25 @@ def rebuild_collect_shared(
     return input_variables, out_result, [clone_d, update_d, update_expr, shared_inputs]
 
 
+def _is_update_placeholder(v) -> bool:
+    from aesara.compile.ops import UpdatePlaceholder
+
+    return v.owner is not None and isinstance(v.owner.op, UpdatePlaceholder)
+
+
 def _pfunc_param_to_in(
     param, strict: bool = False, allow_downcast: bool | None = None
 ) -> In:
     if isinstance(param, Constant):
         raise TypeError(f"Constants are not allowed as function inputs: {param}")
-    if isinstance(param, SharedVariable):
+    # A shared variable, bare or wrapped in In, is never an explicit input (as
+    # in Aesara): its value lives in its container.
+    if isinstance(param, SharedVariable) or (
+        isinstance(param, In) and isinstance(param.variable, SharedVariable)
+    ):
+        shared_var = param.variable if isinstance(param, In) else param
         raise TypeError(
-            f"Cannot use a shared variable ({param}) as explicit input. Consider "
+            f"Cannot use a shared variable ({shared_var}) as explicit input. Consider "
             "substituting a non-shared variable via the `givens` parameter"
         )
     if isinstance(param, Variable):

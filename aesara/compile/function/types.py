@@ -37,6 +37,37 @@ __all__ = [
 ]
 
 
+class SwapError(TypeError, AssertionError):
+    """A bad ``swap`` argument of :meth:`Function.copy`.
+
+    Aesara raises ``AssertionError`` here; deriving from both lets code that
+    catches either keep working while the message says what was wrong.
+    """
+
+
+def _copy_profile(profile, name: str | None):
+    """The profile object for a function copy (``Function.copy(profile=...)``).
+
+    ``None`` follows ``config.profile`` (as a new function would), ``True`` or a
+    string makes a new :class:`ProfileStats` (named by the string, else by the
+    copy's name), ``False`` turns profiling off, an object is used as is.
+    """
+    if profile is None:
+        from aesara.configdefaults import config
+
+        # As in Aesara, a copy is profiled only if asked or if config.profile
+        # is on: it does not inherit the original's profile.
+        profile = bool(config.profile) or config.print_global_stats
+    if profile is True or isinstance(profile, str):
+        from aesara.compile.profiling import ProfileStats
+
+        message = profile if isinstance(profile, str) else (name or "copy")
+        return ProfileStats(message=message)
+    if profile is False:
+        return None
+    return profile
+
+
 class UnusedInputError(Exception):
     """An input of a function is not needed to compute its outputs."""
 
@@ -424,6 +455,9 @@ class Function:
             fast = _UnaliasedCall(fast, self._unalias)
         if fast is not None and locks:
             fast = _StateLockedCall(fast, locks)
+        if fast is None and self.profile:
+            # Times whole calls; unprofiled functions never reach it.
+            fast = _ProfiledCall(self)
         self._fast_call = fast
 
     def _destroyed_inputs(self) -> tuple | None:
@@ -613,6 +647,8 @@ class Function:
             worker = self.maker.create(storage)
         worker.trust_input = self.trust_input
         worker.name = self.name
+        # Its calls are counted by the call that handed them over.
+        worker._profile_counts_calls = False
         return worker
 
     def _bad_input(self, e: Exception, pos: int):
@@ -696,12 +732,10 @@ class Function:
     def _run_and_collect(self, output_subset):
         profile = self.profile
         if profile:
+            # The call count and total call time are added by ``_ProfiledCall``.
             t0 = time.perf_counter()
             self.vm()
-            dt = time.perf_counter() - t0
-            profile.fct_callcount += 1
-            profile.fct_call_time += dt
-            profile.vm_call_time += dt
+            profile.vm_call_time += time.perf_counter() - t0
             if hasattr(self.vm, "update_profile"):
                 self.vm.update_profile(profile)
         else:
@@ -830,8 +864,13 @@ class Function:
             orig = getattr(spec, "_orig_variable", spec.variable)
             if orig in swap:
                 new_sv = swap.pop(orig)
+                if not hasattr(new_sv, "container"):
+                    raise SwapError(
+                        f"Function.copy: the value of swap for {orig} must be a "
+                        f"SharedVariable, got {new_sv!r} ({type(new_sv).__name__})"
+                    )
                 if new_sv.type != orig.type:
-                    raise TypeError(
+                    raise SwapError(
                         f"Cannot swap shared variable {orig} (type {orig.type}) for "
                         f"{new_sv} (type {new_sv.type}): the types differ"
                     )
@@ -848,6 +887,9 @@ class Function:
             raise ValueError(
                 f"Cannot swap {list(swap)}: not shared variables used by this function"
             )
+        if name is None and self.name:
+            name = f"{self.name} copy"
+        profile = _copy_profile(profile, name)
         storage_map = None
         if share_memory:
             old_map = getattr(self.vm, "storage_map", {}) or {}
@@ -865,7 +907,7 @@ class Function:
             mode=maker.mode,
             accept_inplace=maker.accept_inplace,
             function_builder=maker.function_builder,
-            profile=profile if profile is not None else maker.profile,
+            profile=profile,
             on_unused_input="ignore",
             fgraph=fg_cpy,
             output_keys=maker.output_keys,
@@ -1026,6 +1068,41 @@ class _UnaliasedCall:
         return self.call(*args, **kwargs)
 
 
+class _ProfiledCall:
+    """The call path of a profiled function: adds each call to its profile."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        fn = self.fn
+        profile = fn.profile
+        t0 = time.perf_counter()
+        try:
+            if fn._state_locks:
+                with _StateLocks(fn._state_locks):
+                    if fn._alias_guard is not None:
+                        args, kwargs = fn._unalias(args, kwargs)
+                    return fn._py_call_free(args, kwargs)
+            if fn._alias_guard is not None:
+                args, kwargs = fn._unalias(args, kwargs)
+            return fn._py_call_free(args, kwargs)
+        finally:
+            dt = time.perf_counter() - t0
+            from aesara.compile import profiling
+
+            if fn.__dict__.get("_profile_counts_calls", True):
+                profiling.total_fct_exec_time += dt
+                profile.fct_callcount += 1
+                profile.fct_call_time += dt
+            if getattr(profile, "ignore_first_call", False):
+                # The first call includes warm-up (caches, lazy imports).
+                profile.reset()
+                profile.ignore_first_call = False
+
+
 class _StateLockedCall:
     """The C call path of a function with updates, under its state locks."""
 
@@ -1137,6 +1214,7 @@ class FunctionMaker:
     ):
         from aesara.compile.mode import get_mode
 
+        t_start = time.perf_counter()
         self.mode = mode = get_mode(mode)
         self.profile = profile
         unpack_single = False
@@ -1195,12 +1273,19 @@ class FunctionMaker:
             spec.value is not None and not spec.implicit and spec.update is None
             for spec in inputs
         ]
+        if profile:
+            profile.compile_time += time.perf_counter() - t_start
+            profile.nb_nodes = len(fgraph.apply_nodes)
 
     @staticmethod
     def _rewrite(fgraph, mode, profile, input_specs=None) -> float:
         t0 = time.perf_counter()
         if profile:
-            mode.optimizer.rewrite(fgraph)
+            rewriter_profile = mode.optimizer.rewrite(fgraph)
+            from aesara.configdefaults import config
+
+            if config.profile_optimizer and hasattr(profile, "rewriter_profile"):
+                profile.rewriter_profile = (mode.optimizer, rewriter_profile)
         else:
             # A warm cache (any process) gives the rewritten graph directly.
             from aesara.compile.rewrite_cache import rewrite_with_cache
@@ -1209,6 +1294,9 @@ class FunctionMaker:
                 fgraph, mode, lambda: mode.optimizer.rewrite(fgraph), input_specs
             )
         dt = time.perf_counter() - t0
+        from aesara.compile import profiling
+
+        profiling.total_graph_rewrite_time += dt
         if profile:
             profile.rewrite_time += dt
         return dt
@@ -1319,9 +1407,17 @@ class FunctionMaker:
                     c.storage[0],
                 )
             )
+        t_link = time.perf_counter()
         vm, _ins, outs = self.linker.make_thunk(
             input_storage=[c.storage for c in containers], storage_map=storage_map
         )
+        link_time = time.perf_counter() - t_link
+        from aesara.compile import profiling
+
+        profiling.total_time_linker += link_time
+        if self.profile:
+            self.profile.linker_time += link_time
+            self.profile.compile_time += link_time
         return self.function_builder(
             vm,
             containers,

@@ -432,6 +432,16 @@ class NodeProcessingGraphRewriter(GraphRewriter):
                 f"({type(replacements).__name__}); expected a list or tuple of "
                 "variables, a dict, False or None"
             )
+        default = getattr(node.op, "default_output", None)
+        if (
+            len(replacements) == 1
+            and len(old_vars) > 1
+            and default is not None
+            and not remove
+        ):
+            # One replacement for a node with a default output replaces that
+            # output (how Aesara's kanren rewrites treat random variables).
+            old_vars = [old_vars[default]]
         if len(old_vars) != len(replacements):
             raise ValueError(
                 f"Node rewriter {_rewriter_name(rw)} returned {len(replacements)} "

@@ -680,7 +680,11 @@ class SequentialNodeRewriter(NodeRewriter):
                 if self.profile:
                     self.time_rewrites[rw] += time.perf_counter() - t0
                     self.process_count[rw] += 1
-                if not new_repl:
+                if not new_repl or (
+                    isinstance(new_repl, (list, tuple))
+                    and all(r is None for r in new_repl)
+                ):
+                    # ``[None]`` replaces nothing: let the next rewrite try.
                     continue
                 if self.profile:
                     self.applied_counts[rw] += 1
@@ -691,7 +695,7 @@ class SequentialNodeRewriter(NodeRewriter):
             if isinstance(result, dict) or not self.apply_all_rewrites:
                 return result
             repl = result
-            new_node = repl[0].owner if len(repl) == 1 else None
+            new_node = getattr(repl[0], "owner", None) if len(repl) == 1 else None
             if (
                 new_node is None
                 or len(new_node.outputs) != 1

@@ -89,7 +89,9 @@ class KanrenRelationSub(NodeRewriter):
             new = out.type.filter_variable(new, allow_convert=True)
         except TypeError:
             return False
-        return {out: new}
+        # A list, as Aesara's; for a node with a default output (e.g. a random
+        # variable) the one replacement is that output's (see ``process_node``).
+        return [new]
 
     def __str__(self):
         return f"KanrenRelationSub({self.name or self.kanren_relation})"

@@ -176,8 +176,6 @@ for _t in (int, float, complex, np.number, np.ndarray):
 # car/cdr of ops and variables
 # ---------------------------------------------------------------------------
 
-_REBUILDS: dict[Any, bool] = {}
-
 
 def _op_props(op: Op) -> tuple | None:
     props = getattr(op, "__props__", None)
@@ -186,40 +184,24 @@ def _op_props(op: Op) -> tuple | None:
     return tuple(getattr(op, p) for p in props)
 
 
-def _rebuilds_from_props(op: Op) -> bool:
-    """Whether ``type(op)(*props)`` gives an op equal to ``op`` (cached)."""
-    try:
-        known = _REBUILDS.get(op)
-    except TypeError:
-        known = None
-    if known is not None:
-        return known
-    props = _op_props(op)
-    ok = False
-    if props is not None:
-        try:
-            ok = bool(type(op)(*props) == op)
-        except Exception:
-            ok = False
-    try:
-        _REBUILDS[op] = ok
-    except TypeError:
-        pass
-    return ok
-
-
 def car_Op(x: Op) -> type:
-    """The class of an op rebuildable from its ``__props__`` (else ``ConsError``)."""
-    if _rebuilds_from_props(x):
+    """The class of an op that declares ``__props__`` (else ``ConsError``).
+
+    As in Aesara, an op with ``__props__`` is a cons pair whatever its
+    constructor takes: ``etuple(type(op), *props)`` evaluates back to the op
+    itself while it is unchanged (the etuple keeps the object).
+    """
+    if _op_props(x) is not None:
         return type(x)
-    raise ConsError(f"{x} is not a cons pair: it cannot be rebuilt from its props")
+    raise ConsError(f"{x} is not a cons pair: it has no __props__")
 
 
 def cdr_Op(x: Op) -> ExpressionTuple:
-    """The ``__props__`` values of an op (the arguments rebuilding it)."""
-    if not _rebuilds_from_props(x):
-        raise ConsError(f"{x} is not a cons pair: it cannot be rebuilt from its props")
-    x_e = etuple(type(x), *_op_props(x), evaled_obj=x)
+    """The ``__props__`` values of an op."""
+    props = _op_props(x)
+    if props is None:
+        raise ConsError(f"{x} is not a cons pair: it has no __props__")
+    x_e = etuple(_car(x), *props, evaled_obj=x)
     return x_e[1:]
 
 

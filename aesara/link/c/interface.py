@@ -201,12 +201,41 @@ class CLinkerOp(CLinkerObject):
         return ""
 
 
+def _registered(owner: Any, hook: str):
+    """The hook ``hook`` registered for ``owner``'s class, if any.
+
+    Types such as ``TensorType`` carry no C themselves; their hooks live in
+    :mod:`aesara.link.c.type_hooks` and are found through this lookup.
+    """
+    from aesara.link.c.type_hooks import c_hooks_for
+
+    hooks = c_hooks_for(owner)
+    if hooks is None:
+        return None
+    method = getattr(hooks, hook, None)
+    if method is None:
+        return None
+    return lambda *args, **kwargs: method(owner, *args, **kwargs)
+
+
 class CLinkerType(CLinkerObject):
     """The C hooks of a Type: how a value crosses between Python and C.
 
     In the templates below ``name`` is the C variable holding the value and
     ``py_<name>`` the ``PyObject *`` that holds it on the Python side.
+
+    A subclass either overrides the hooks, or has them registered for its
+    class with :func:`aesara.link.c.type_hooks.register_c_hooks`; these
+    defaults use the registered ones when there are.
     """
+
+    def _hook_or(self, hook: str, default: Any, *args, **kwargs):
+        fn = _registered(self, hook)
+        if fn is not None:
+            return fn(*args, **kwargs)
+        if isinstance(default, BaseException):
+            raise default
+        return default
 
     def c_declare(
         self, name: str, sub: dict[str, str], check_input: bool = True
@@ -218,7 +247,9 @@ class CLinkerType(CLinkerObject):
         MethodNotDefined
             Unless a subclass provides it.
         """
-        raise _missing(self, "c_declare")
+        return self._hook_or(
+            "c_declare", _missing(self, "c_declare"), name, sub, check_input
+        )
 
     def c_init(self, name: str, sub: dict[str, str]) -> str:
         """Return C code giving ``name`` an empty initial value.
@@ -228,7 +259,7 @@ class CLinkerType(CLinkerObject):
         MethodNotDefined
             Unless a subclass provides it.
         """
-        raise _missing(self, "c_init")
+        return self._hook_or("c_init", _missing(self, "c_init"), name, sub)
 
     def c_extract(
         self, name: str, sub: dict[str, str], check_input: bool = True, **kwargs
@@ -240,7 +271,9 @@ class CLinkerType(CLinkerObject):
         MethodNotDefined
             Unless a subclass provides it.
         """
-        raise _missing(self, "c_extract")
+        return self._hook_or(
+            "c_extract", _missing(self, "c_extract"), name, sub, check_input, **kwargs
+        )
 
     def c_sync(self, name: str, sub: dict[str, str]) -> str:
         """Return C code writing ``name`` back into ``py_<name>``.
@@ -250,19 +283,19 @@ class CLinkerType(CLinkerObject):
         MethodNotDefined
             Unless a subclass provides it.
         """
-        raise _missing(self, "c_sync")
+        return self._hook_or("c_sync", _missing(self, "c_sync"), name, sub)
 
     def c_element_type(self) -> str:
         """Return the C type of one element of a value (``"npy_float64"``...)."""
-        return ""
+        return self._hook_or("c_element_type", "")
 
     def c_is_simple(self) -> bool:
         """Whether values are plain C scalars that need no reference counting."""
-        return False
+        return self._hook_or("c_is_simple", False)
 
     def c_literal(self, data: Any) -> str:
         """Return ``data`` written as a C literal, or ``""`` if not possible."""
-        return ""
+        return self._hook_or("c_literal", "", data)
 
     def c_extract_out(
         self, name: str, sub: dict[str, str], check_input: bool = True, **kwargs
@@ -278,7 +311,16 @@ class CLinkerType(CLinkerObject):
 
     def c_cleanup(self, name: str, sub: dict[str, str]) -> str:
         """Return C code releasing whatever ``name`` owns."""
-        return ""
+        return self._hook_or("c_cleanup", "", name, sub)
+
+    def c_headers(self, **kwargs) -> list[str]:
+        return self._hook_or("c_headers", [], **kwargs)
+
+    def c_support_code(self, **kwargs) -> str:
+        return self._hook_or("c_support_code", "", **kwargs)
+
+    def c_code_cache_version(self) -> tuple:
+        return self._hook_or("c_code_cache_version", ())
 
 
 class HideC(CLinkerOp):

@@ -120,6 +120,11 @@ def plan_for(node) -> CPlan | None:
     fn = c_translator(type(node.op))
     if fn is None:
         return None
+    # Kernels read ndarrays: a node touching other values (SciPy sparse
+    # matrices) runs through ``perform``.
+    for var in (*node.inputs, *node.outputs):
+        if not getattr(var.type, "holds_ndarray", True):
+            return None
     try:
         return fn(node)
     except NotImplementedError:

@@ -123,7 +123,10 @@ class NumbaLinker(JITLinker):
         flags = [compute_map[v] for v in fgraph.outputs]
         fixes: list[Any] = []
         for v in fgraph.outputs:
-            if isinstance(v.type, TensorType):
+            if not getattr(v.type, "holds_ndarray", True):
+                # Sparse matrices come back boxed as SciPy matrices already.
+                fixes.append(None)
+            elif isinstance(v.type, TensorType):
                 fixes.append(np.dtype(v.type.dtype))
             else:
                 fixes.append(np.dtype(v.type.dtype).type)
@@ -133,7 +136,7 @@ class NumbaLinker(JITLinker):
         def thunk():
             results = jitted(*[cell[0] for cell in in_cells], *constants)
             for (cell, flag, fix), value in zip(outputs_spec, results):
-                if type(value) is ndarray:
+                if fix is None or type(value) is ndarray:
                     cell[0] = value
                 elif isinstance(fix, np.dtype):
                     cell[0] = np.asarray(value, dtype=fix)

@@ -9,7 +9,12 @@ import aesara.tensor.random.rewriting
 import aesara.tensor.random.utils
 import aesara.tensor.random.var  # noqa: F401 - registers the shared constructors
 from aesara.tensor.random.basic import *  # noqa: F403
-from aesara.tensor.random.op import RandomVariable, default_supp_shape_from_params
+from aesara.tensor.random.op import (
+    RandomState,
+    RandomVariable,
+    default_rng,
+    default_supp_shape_from_params,
+)
 from aesara.tensor.random.type import (
     RandomGeneratorType,
     RandomStateType,

@@ -7,6 +7,7 @@ rate). Distributions NumPy's ``Generator`` lacks draw through SciPy
 
 from __future__ import annotations
 
+import functools
 import importlib
 from types import ModuleType
 from typing import Any
@@ -60,6 +61,15 @@ __all__ = [
     "standard_normal",
     "t",
     "student_t",
+    "standard_t",
+    "standard_cauchy",
+    "standard_exponential",
+    "standard_gamma",
+    "rayleigh",
+    "power",
+    "zipf",
+    "f",
+    "random",
 ]
 
 
@@ -87,6 +97,23 @@ def _at():
     import aesara.tensor as at
 
     return at
+
+
+# Aesara 2.9 exposes NumPy's shape broadcasting under this module.
+broadcast_shapes = np.broadcast_shapes
+
+
+def _with_fixed_params(rv: RandomVariable, name: str, **fixed: Any):
+    """Return ``rv`` with some parameters fixed, named ``name``.
+
+    NumPy's ``standard_*`` draws are the general distributions with their
+    location/scale/rate fixed; Aesara exposes them the same way.
+    """
+    wrapper = functools.partial(rv, **fixed)
+    wrapper.__name__ = name
+    wrapper.__module__ = rv.__module__
+    wrapper.__doc__ = f"Draw from ``{rv.name}`` with {fixed} fixed."
+    return wrapper
 
 
 class ScipyRandomVariable(RandomVariable):
@@ -520,6 +547,62 @@ t = StudentTRV()
 student_t = t
 
 
+standard_t = _with_fixed_params(t, "standard_t", loc=0.0, scale=1.0)
+standard_cauchy = _with_fixed_params(cauchy, "standard_cauchy", loc=0.0, scale=1.0)
+standard_exponential = _with_fixed_params(
+    exponential, "standard_exponential", scale=1.0
+)
+standard_gamma = _with_fixed_params(gamma, "standard_gamma", rate=1.0)
+
+
+class RayleighRV(RandomVariable):
+    """Rayleigh with scale ``scale`` (NumPy's ``Generator.rayleigh``)."""
+
+    name = "rayleigh"
+    ndim_supp = 0
+    ndims_params = (0,)
+    dtype = "floatX"
+
+    def __call__(self, scale=1.0, size=None, **kwargs) -> Variable:
+        """Draw from a Rayleigh distribution."""
+        return super().__call__(scale, size=size, **kwargs)
+
+
+rayleigh = RayleighRV()
+
+
+class PowerRV(RandomVariable):
+    """Power distribution on ``[0, 1]`` with exponent ``a - 1`` (NumPy's ``power``)."""
+
+    name = "power"
+    ndim_supp = 0
+    ndims_params = (0,)
+    dtype = "floatX"
+
+    def __call__(self, a, size=None, **kwargs) -> Variable:
+        """Draw from a power distribution with parameter ``a > 0``."""
+        return super().__call__(a, size=size, **kwargs)
+
+
+power = PowerRV()
+
+
+class FRV(RandomVariable):
+    """Fisher's F with ``dfn`` and ``dfd`` degrees of freedom."""
+
+    name = "f"
+    ndim_supp = 0
+    ndims_params = (0, 0)
+    dtype = "floatX"
+
+    def __call__(self, dfn=1, dfd=1, size=None, **kwargs) -> Variable:
+        """Draw from an F distribution."""
+        return super().__call__(dfn, dfd, size=size, **kwargs)
+
+
+f = FRV()
+
+
 # ---------------------------------------------------------------------------
 # Discrete scalar distributions
 # ---------------------------------------------------------------------------
@@ -539,6 +622,22 @@ class PoissonRV(RandomVariable):
 
 
 poisson = PoissonRV()
+
+
+class ZipfRV(RandomVariable):
+    """Zipf with exponent ``a > 1`` (NumPy's ``Generator.zipf``)."""
+
+    name = "zipf"
+    ndim_supp = 0
+    ndims_params = (0,)
+    dtype = "int64"
+
+    def __call__(self, a, size=None, **kwargs) -> Variable:
+        """Draw from a Zipf distribution."""
+        return super().__call__(a, size=size, **kwargs)
+
+
+zipf = ZipfRV()
 
 
 class GeometricRV(RandomVariable):
@@ -986,9 +1085,17 @@ _PRINT_NAMES: dict[str, tuple[str, str]] = {
     "IntegersRV": ("integers", "\\operatorname{integers}"),
     "ChoiceRV": ("choice", "\\operatorname{choice}"),
     "PermutationRV": ("permutation", "\\operatorname{permutation}"),
+    "RayleighRV": ("Rayleigh", "\\operatorname{Rayleigh}"),
+    "PowerRV": ("Power", "\\operatorname{Power}"),
+    "ZipfRV": ("Zipf", "\\operatorname{Zipf}"),
+    "FRV": ("F", "\\operatorname{F}"),
 }
 for _cls_name, _names in _PRINT_NAMES.items():
     _cls = globals().get(_cls_name)
     if isinstance(_cls, type):
         _cls._print_name = _names
 del _cls_name, _names, _cls
+
+
+# Aesara's name for a uniform draw on ``[0, 1)``, as ``numpy.random.random``.
+random = uniform

@@ -403,3 +403,63 @@ class RandomVariable(Op):
             f"{{{self.name}, {self.ndim_supp}, {list(self.ndims_params)}, {self.dtype}"
         )
         return f"{type(self).__name__}{props}{', inplace' if self.inplace else ''}}}"
+
+
+class AbstractRNGConstructor(Op):
+    """An op that makes a new NumPy generator from an optional integer seed.
+
+    Subclasses name the generator's type (``random_type``) and the
+    ``numpy.random`` constructor (``random_constructor``); with no seed the
+    generator is seeded from fresh OS entropy at each evaluation.
+    """
+
+    random_type: RandomType
+    random_constructor: str
+
+    def make_node(self, seed=None) -> Apply:
+        from aesara.tensor.type_other import NoneConst
+
+        if seed is None:
+            seed = NoneConst
+        else:
+            seed = _at().as_tensor_variable(seed)
+            if seed.type.dtype not in all_dtypes or seed.type.dtype[0] not in "iu":
+                raise TypeError(
+                    f"{type(self).__name__}: the seed must be an integer, got a "
+                    f"{seed.type} variable"
+                )
+        return Apply(self, [seed], [self.random_type()])
+
+    def perform(self, node: Apply, inputs: list, outputs: list) -> None:
+        (seed,) = inputs
+        if seed is not None and np.size(seed) == 1:
+            seed = int(np.asarray(seed).reshape(()))
+        outputs[0][0] = getattr(np.random, self.random_constructor)(seed)
+
+
+class RandomStateConstructor(AbstractRNGConstructor):
+    """``RandomState(seed)``: a symbolic ``numpy.random.RandomState``."""
+
+    random_constructor = "RandomState"
+
+    @property
+    def random_type(self) -> RandomType:  # type: ignore[override]
+        from aesara.tensor.random.type import RandomStateType
+
+        return RandomStateType()
+
+
+class DefaultGeneratorMakerOp(AbstractRNGConstructor):
+    """``default_rng(seed)``: a symbolic ``numpy.random.default_rng(seed)``."""
+
+    random_constructor = "default_rng"
+
+    @property
+    def random_type(self) -> RandomType:  # type: ignore[override]
+        from aesara.tensor.random.type import RandomGeneratorType
+
+        return RandomGeneratorType()
+
+
+RandomState = RandomStateConstructor()
+default_rng = DefaultGeneratorMakerOp()

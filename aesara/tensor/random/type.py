@@ -127,5 +127,21 @@ class RandomGeneratorType(RandomType):
         return getattr(value, "bit_generator", value)
 
 
+# The layout of each NumPy bit generator's ``state`` dict: its top-level keys
+# (besides ``bit_generator``), then the keys of its inner ``state`` entry.
+# Backends that rebuild generators from arrays (JAX, Numba) need it.
+gen_states_keys: dict[str, tuple[list[str], list[str]]] = {
+    "MT19937": (["state"], ["key", "pos"]),
+    "PCG64": (["state", "has_uint32", "uinteger"], ["state", "inc"]),
+    "Philox": (
+        ["state", "buffer", "buffer_pos", "has_uint32", "uinteger"],
+        ["counter", "key"],
+    ),
+    "SFC64": (["state", "has_uint32", "uinteger"], ["state"]),
+}
+
+#: Integer codes of the bit generators, for backends that cannot hold strings.
+numpy_bit_gens: dict[int, str] = dict(enumerate(gen_states_keys))
+
 random_state_type = RandomStateType()
 random_generator_type = RandomGeneratorType()

@@ -16,24 +16,27 @@ from aesara.compile.sharedvalue import SharedVariable, shared_constructor
 from aesara.tensor.random.type import random_generator_type, random_state_type
 
 __all__ = [
+    "RandomTypeSharedVariable",
     "RandomStateSharedVariable",
     "RandomGeneratorSharedVariable",
     "randomgen_constructor",
 ]
 
 
-class _RandomSharedVariable(SharedVariable):
+class RandomTypeSharedVariable(SharedVariable):
+    """A shared variable holding a NumPy random generator (Aesara's base class)."""
+
     def __str__(self) -> str:
         if self.name:
             return self.name
         return f"{type(self).__name__}({self.container.value!r})"
 
 
-class RandomStateSharedVariable(_RandomSharedVariable):
+class RandomStateSharedVariable(RandomTypeSharedVariable):
     """A shared variable holding a :class:`numpy.random.RandomState`."""
 
 
-class RandomGeneratorSharedVariable(_RandomSharedVariable):
+class RandomGeneratorSharedVariable(RandomTypeSharedVariable):
     """A shared variable holding a :class:`numpy.random.Generator`."""
 
 
@@ -44,7 +47,7 @@ def randomgen_constructor(
     strict: bool = False,
     allow_downcast: bool | None = None,
     borrow: bool = False,
-) -> _RandomSharedVariable:
+) -> RandomTypeSharedVariable:
     """Make a shared variable from a NumPy ``Generator`` or ``RandomState``.
 
     The generator is deep-copied unless ``borrow`` is true, so drawing from

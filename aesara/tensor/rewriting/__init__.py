@@ -9,9 +9,12 @@ import aesara.tensor.rewriting._stabilize
 import aesara.tensor.rewriting.basic
 import aesara.tensor.rewriting.blas
 import aesara.tensor.rewriting.elemwise
+import aesara.tensor.rewriting.extra_ops
 import aesara.tensor.rewriting.fusion
 import aesara.tensor.rewriting.inplace
+import aesara.tensor.rewriting.jax
 import aesara.tensor.rewriting.math
 import aesara.tensor.rewriting.shape
 import aesara.tensor.rewriting.special
 import aesara.tensor.rewriting.subtensor
+import aesara.tensor.rewriting.uncanonicalize

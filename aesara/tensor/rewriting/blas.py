@@ -4,12 +4,14 @@ Stage ``BlasOpt`` (position 1.7 of :data:`aesara.compile.mode.optdb`, tag
 ``fast_run``), in order:
 
 1. :func:`local_dot_to_dot22`: ``dot`` of two matrices becomes
-   :class:`~aesara.tensor.blas.Dot22` (matrix-vector products stay ``dot``:
-   the C backend runs them as one BLAS gemv, with the ``trans`` flag read
-   from the strides, and needs no accumulator node).
+   :class:`~aesara.tensor.blas.Dot22` (a lone matrix-vector product stays
+   ``dot``: the C backend runs it as one BLAS gemv, with the ``trans`` flag
+   read from the strides, and needs no accumulator node).
 2. :func:`local_gemm`: ``a * dot(x, y) + b * z`` (any signs, scalar factors,
    extra terms) becomes ``gemm(z, a, x, y, b)``; with an outer product and
-   ``b == 1`` it becomes :class:`~aesara.tensor.blas.Ger`.
+   ``b == 1`` it becomes :class:`~aesara.tensor.blas.Ger`. For vectors,
+   ``a * dot(A, x) + b * z`` (or ``dot(x, A)``) becomes
+   :class:`~aesara.tensor.blas.Gemv` ``(z, a, A, x, b)``, as in Aesara.
 3. :func:`local_dot22_to_dot22scalar`: ``a * dot(x, y)`` becomes
    :class:`~aesara.tensor.blas.Dot22Scalar`.
 4. :func:`local_dot22_to_ger`: a remaining outer product becomes ``ger``.
@@ -44,6 +46,7 @@ from aesara.tensor.blas import (
     gemm_inplace,
     gemm_no_inplace,
     gemv_inplace,
+    gemv_no_inplace,
     ger,
     ger_destructive,
 )
@@ -186,11 +189,67 @@ def local_dot_to_dot22(fgraph, node):
     if x.type.ndim == 2 and y.type.ndim == 2:
         new = _dot22(x, y)
     else:
-        # A matrix-vector ``dot`` already is one BLAS gemv (C backend:
-        # aesara/link/c/ops/blas.py; Python: NumPy); a ``Gemv`` would need
-        # an allocated accumulator (two more nodes) for nothing.
+        # A lone matrix-vector ``dot`` stays one node: the C backend runs it
+        # as one BLAS gemv already, where Aesara's ``Gemv`` would need an
+        # allocated accumulator (two more nodes). Accumulated products
+        # ``b * z + a * dot(A, x)`` do become ``Gemv`` (:func:`local_gemm`).
         return None
     if not _same_type_or_specific(out, new):
+        return None
+    copy_stack_trace(out, new)
+    return [new]
+
+
+def _gemv_from_terms(fgraph, out: Variable, parsed: list, dt: str):
+    """``b * z + a * dot(A, x) (+ other terms)`` -> ``Gemv(z, a, A, x, b) + ...``.
+
+    The vector case of :func:`local_gemm`; ``dot(x, A)`` is ``dot(A.T, x)``.
+    The accumulator ``z`` must be a full-length vector (no broadcast length
+    1), so the C backend runs the node as one BLAS call.
+    """
+    dot_k = None
+    for k, (_, _, _, _, base, excl) in enumerate(parsed):
+        bo = base.owner
+        if (
+            excl
+            and bo is not None
+            and type(bo.op) is Dot
+            and sorted(i.type.ndim for i in bo.inputs) == [1, 2]
+            and all(i.type.dtype == dt for i in bo.inputs)
+            and base.type.dtype == dt
+            and _n_clients(fgraph, base) == 1
+            and _spans(base, out)
+        ):
+            dot_k = k
+            break
+    if dot_k is None:
+        return None
+    z_k = None
+    for k, (_, _, _, _, base, _) in enumerate(parsed):
+        if (
+            k != dot_k
+            and base.type.ndim == 1
+            and base.type.dtype == dt
+            and base.type.shape[0] != 1
+        ):
+            z_k = k
+            break
+    if z_k is None:
+        return None
+    _, _, dcoefs, dsign, dbase, _ = parsed[dot_k]
+    _, _, zcoefs, zsign, z, _ = parsed[z_k]
+    u, v = dbase.owner.inputs
+    A, x = (u, v) if u.type.ndim == 2 else (v.T, u)
+    a = _coefficient(dcoefs, dsign, dt)
+    b = _coefficient(zcoefs, zsign, dt)
+    if _is_zero(b):
+        return None  # 0 * z keeps z's NaNs; gemv would drop them
+    new = gemv_no_inplace(z, a, A, x, b)
+    for k, (v_, s, *_rest) in enumerate(parsed):
+        if k in (dot_k, z_k):
+            continue
+        new = tm.add(new, v_) if s > 0 else tm.sub(new, v_)
+    if new.type.dtype != dt or not _same_type_or_specific(out, new):
         return None
     copy_stack_trace(out, new)
     return [new]
@@ -204,7 +263,7 @@ def local_gemm(fgraph, node):
     so = node.op.scalar_op
     out = node.outputs[0]
     dt = out.type.dtype
-    if out.type.ndim != 2 or dt not in BLAS_DTYPES:
+    if out.type.ndim not in (1, 2) or dt not in BLAS_DTYPES:
         return None
     if isinstance(so, aes.Add):
         terms = [(i, 1) for i in node.inputs]
@@ -218,6 +277,8 @@ def local_gemm(fgraph, node):
         parsed.append(
             (v, s, coefs, sign * s, base, excl and _n_clients(fgraph, v) == 1)
         )
+    if out.type.ndim == 1:
+        return _gemv_from_terms(fgraph, out, parsed, dt)
     dot_k = None
     for k, (_, _, _, _, base, excl) in enumerate(parsed):
         bo = base.owner

@@ -288,7 +288,9 @@ class AlgebraicCanonizer(NodeRewriter):
         neutral: int,
         skip_kinds: str = "b",
         name: str | None = None,
+        use_reciprocal: bool = True,
     ):
+        self.use_reciprocal = use_reciprocal
         self.main = main
         self.inverse = inverse
         self.reciprocal = reciprocal
@@ -395,6 +397,9 @@ class AlgebraicCanonizer(NodeRewriter):
         with np.errstate(all="ignore"):
             value = self.calculate(cnum, cden, dtype)
         if np.all(value == self.neutral) and (rnum or rden):
+            if not rnum and not self.use_reciprocal and len(cnum) == 1 and not cden:
+                # ``1 / x`` is already canonical here: keep the very constant.
+                return [cvars[0]], rden
             return rnum, rden
         if len(cnum) == 1 and not cden:
             return [cvars[0], *rnum], rden
@@ -414,6 +419,12 @@ class AlgebraicCanonizer(NodeRewriter):
                 return _np_const(self.neutral, dtype)
             return self._build(num)
         if not num:
+            if not self.use_reciprocal:
+                # Aesara's canonical quotient keeps the neutral numerator:
+                # ``1 / x`` stays a division.
+                return Elemwise(self.inverse)(
+                    _np_const(self.neutral, dtype), self._build(denum)
+                )
             return Elemwise(self.reciprocal)(self._build(denum))
         return Elemwise(self.inverse)(self._build(num), self._build(denum))
 
@@ -496,9 +507,25 @@ local_mul_canonizer = AlgebraicCanonizer(
     1,
     skip_kinds="b",
     name="local_mul_canonizer",
+    # ``1 / x`` becomes ``reciprocal(x)``: the stabilizing rewrites (sigmoid,
+    # cancellations) are written against that form. Aesara keeps ``1 / x``
+    # under other nodes; see docs/compatibility.md.
+    use_reciprocal=True,
 )
 register_canonicalize(local_add_canonizer, name="local_add_canonizer")
 register_canonicalize(local_mul_canonizer, name="local_mul_canonizer")
+
+
+@register_specialize
+@node_rewriter([Elemwise])
+def local_div_to_reciprocal(fgraph, node):
+    """``1 / x -> reciprocal(x)`` (for graphs the product canonizer did not reach)."""
+    if _scalar_op_of(node) != aes.true_div:
+        return False
+    one, x = node.inputs
+    if not (isinstance(one, Constant) and np.all(np.asarray(one.data) == 1)):
+        return False
+    return _finish(node, _tm.reciprocal(x))
 
 
 @register_canonicalize
@@ -629,7 +656,9 @@ def local_sqrt_sqr(fgraph, node):
     out = node.outputs[0]
     if out.type.dtype[0] == "c":
         return False
-    if x.owner is None or x.owner.inputs[0].type.dtype[0] != "f":
+    if not (_is_op(x, aes.sqr) or _is_op(x, aes.sqrt)):
+        return False
+    if x.owner.inputs[0].type.dtype[0] != "f":
         # Integer squares wrap around; complex square roots are not abs.
         return False
     if sop == aes.sqrt and _is_op(x, aes.sqr):

@@ -503,6 +503,18 @@ def _():
     return dict(inputs=[x, y], outputs=-x * y, values=[xv, yv])
 
 
+@case("local_div_to_reciprocal")
+def _():
+    # The product canonizer already makes ``1 / x`` a reciprocal; without it
+    # the division reaches the specialize stage.
+    return dict(
+        inputs=[x],
+        outputs=at.exp(at.as_tensor(1.0) / x),
+        values=[xv],
+        mode=get_mode("FAST_RUN").excluding("local_mul_canonizer"),
+    )
+
+
 @case("local_inv_inv")
 def _():
     return dict(

@@ -44,6 +44,16 @@ EXEMPT = {
     "local_useless_alloc": "drops an alloc that only copies",
     "local_useless_reshape": "drops a reshape to the same shape",
     "topo_constant_folding": "evaluates constants, formula unchanged",
+    # aesara.sandbox.linalg's structural rewrites (registered when imported):
+    # they replace a formula by an equally or more accurate one chosen from
+    # tags on the variables; tests/tensor/rewriting/test_catalog_optional_modules.py
+    # checks their values.
+    "inv_as_solve": "dot(inv(A), b) -> solve(A, b): more accurate, no extreme",
+    "local_det_chol": "det from an existing Cholesky factor",
+    "local_log_prod_sqr": "log(prod(p)) -> sum(log(p)) for p tagged positive",
+    "no_transpose_symmetric": "drops the transpose of a matrix tagged symmetric",
+    "psd_solve_with_chol": "solve with A tagged psd -> Cholesky solves",
+    "tag_solve_triangular": "solve with a Cholesky factor -> triangular solve",
 }
 
 

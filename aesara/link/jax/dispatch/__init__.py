@@ -17,6 +17,7 @@ import aesara.link.jax.dispatch.scalar  # noqa: E402, F401
 import aesara.link.jax.dispatch.scan  # noqa: E402, F401
 import aesara.link.jax.dispatch.shape  # noqa: E402, F401
 import aesara.link.jax.dispatch.slinalg  # noqa: E402, F401
+import aesara.link.jax.dispatch.sparse  # noqa: E402, F401
 import aesara.link.jax.dispatch.subtensor  # noqa: E402, F401
 import aesara.link.jax.dispatch.tensor_basic  # noqa: E402, F401
 from aesara.link.jax.dispatch.basic import (  # noqa: E402

@@ -344,8 +344,11 @@ def fgraph_to_jax(
     **kwargs,
 ) -> Callable:
     """Translate ``fgraph`` into one Python function over JAX values."""
+    from aesara.link.jax.dispatch.sparse import reject_sparse
     from aesara.link.utils import fgraph_to_python
 
+    # Sparse matrices have no JAX values: refuse them with one clear error.
+    reject_sparse(fgraph)
     if order is None:
         order = fgraph.toposort()
     if static is None:

@@ -21,6 +21,7 @@ import aesara.link.numba.dispatch.elemwise
 import aesara.link.numba.dispatch.tensor_basic
 import aesara.link.numba.dispatch.extra_ops
 import aesara.link.numba.dispatch.nlinalg
+import aesara.link.numba.dispatch.sparse
 
 # isort: on
 

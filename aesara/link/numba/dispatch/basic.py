@@ -46,6 +46,7 @@ __all__ = [
     "numba_const_convert",
     "numba_funcify",
     "numba_njit",
+    "numba_output_converter",
     "numba_type",
     "numba_typify",
 ]
@@ -90,29 +91,42 @@ def numba_njit(fn: Callable | None = None, **kwargs: Any):
     return numba.njit(**options)(fn)
 
 
+@singledispatch
 def numba_type(aesara_type: Any, layout: str = "A") -> nbtypes.Type:
     """The Numba type of the values of ``aesara_type``.
 
     Tensors are arrays (0-d for scalars) of the given ``layout``; scalar
-    types are Numba scalars. Other types have none: :class:`TypeError`.
+    types are Numba scalars; other type classes may register their own
+    (sparse matrices: :mod:`aesara.link.numba.dispatch.sparse`). Types
+    without one: :class:`TypeError`.
     """
-    if isinstance(aesara_type, TensorType):
-        dtype = from_dtype(np.dtype(aesara_type.dtype))
-        return nbtypes.Array(dtype, aesara_type.ndim, layout)
-    if isinstance(aesara_type, ScalarType):
-        return from_dtype(np.dtype(aesara_type.dtype))
     raise TypeError(f"The Numba backend has no representation for {aesara_type}")
+
+
+@numba_type.register(TensorType)
+def _numba_type_tensor(aesara_type: TensorType, layout: str = "A") -> nbtypes.Type:
+    dtype = from_dtype(np.dtype(aesara_type.dtype))
+    return nbtypes.Array(dtype, aesara_type.ndim, layout)
+
+
+@numba_type.register(ScalarType)
+def _numba_type_scalar(aesara_type: ScalarType, layout: str = "A") -> nbtypes.Type:
+    return from_dtype(np.dtype(aesara_type.dtype))
 
 
 def has_numba_type(aesara_type: Any) -> bool:
     """Whether values of ``aesara_type`` can live inside a compiled graph.
 
-    Tensors and scalars of every dtype but ``float16`` (which Numba lacks).
+    Those :func:`numba_type` knows, of every dtype but ``float16`` (which
+    Numba lacks).
     """
-    return (
-        isinstance(aesara_type, (TensorType, ScalarType))
-        and aesara_type.dtype != "float16"
-    )
+    if getattr(aesara_type, "dtype", None) == "float16":
+        return False
+    try:
+        numba_type(aesara_type)
+    except (TypeError, NotImplementedError):
+        return False
+    return True
 
 
 @singledispatch
@@ -183,7 +197,16 @@ def with_lifted(fn: Callable, lifted: list) -> Callable:
 
 
 def _output_converter(var: Variable) -> Callable:
-    t = var.type
+    return numba_output_converter(var.type)
+
+
+@singledispatch
+def numba_output_converter(t: Any) -> Callable:
+    """A function making a ``perform`` result of type ``t`` match its Numba type.
+
+    Used by the object-mode fallback, whose results nopython code reads
+    with the exact declared type; type classes may register their own.
+    """
     if isinstance(t, TensorType):
         dtype = np.dtype(t.dtype)
 
@@ -287,6 +310,9 @@ class GraphFunction:
 
 def _describe_type(t: Any) -> str:
     if isinstance(t, TensorType):
+        fmt = getattr(t, "format", None)
+        if fmt is not None:  # sparse matrices: the format shapes the code
+            return f"T({t.dtype},{t.shape},{fmt})"
         return f"T({t.dtype},{t.shape})"
     if isinstance(t, ScalarType):
         return f"S({t.dtype})"

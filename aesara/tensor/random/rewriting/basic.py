@@ -29,6 +29,7 @@ from aesara.tensor.subtensor_advanced import (
 from aesara.tensor.type_other import NoneTypeT
 
 __all__ = [
+    "is_rv_used_in_graph",
     "local_dimshuffle_rv_lift",
     "local_rv_size_lift",
     "local_subtensor_rv_lift",
@@ -88,6 +89,34 @@ def local_rv_size_lift(fgraph, node):
     new_node = op.make_node(rng, None, dtype, *new_params)
     copy_stack_trace(node.outputs, new_node.outputs)
     return new_node.outputs
+
+
+def is_rv_used_in_graph(base_rv, node, fgraph) -> bool:
+    """Whether ``base_rv`` has a use in ``fgraph`` other than ``node``.
+
+    Shape queries (``Shape``, ``Shape_i``) do not count: they read no drawn
+    value. A graph output counts, unless ``node`` itself computes it.
+
+    Parameters
+    ----------
+    base_rv
+        A variable of ``fgraph`` (usually a random variable's draw).
+    node
+        The node whose use of ``base_rv`` is to be ignored.
+    fgraph
+        The graph holding both.
+    """
+    from aesara.tensor.shape import Shape, Shape_i
+
+    for client, index in fgraph.clients.get(base_rv, ()):
+        if client == "output":
+            client = fgraph.outputs[index].owner
+        if client is node:
+            continue
+        if client is not None and isinstance(client.op, (Shape, Shape_i)):
+            continue
+        return True
+    return False
 
 
 def _rv_only_used_by(fgraph, rv, node) -> bool:

@@ -1,0 +1,23 @@
+"""Deprecated alias of :mod:`aesara.scan.rewriting` (Aesara's old module name).
+
+Importing it warns with ``DeprecationWarning``; its names are the objects of
+:mod:`aesara.scan.rewriting`.
+"""
+
+import importlib
+import warnings
+
+warnings.warn(
+    "The module `aesara.scan.opt` is deprecated; use `aesara.scan.rewriting` instead.",
+    DeprecationWarning,
+    stacklevel=2,
+)
+
+from aesara.utils import public_names  # noqa: E402
+
+# Every public name of the new home (not only its ``__all__``): code written
+# for Aesara imports helpers those modules never listed. ``import_module``
+# rather than ``import a.b``: that reads the attribute ``b`` of package ``a``,
+# which the package may shadow (``aesara.scan`` is also a function).
+for _module in ("aesara.scan.rewriting",):
+    globals().update(public_names(importlib.import_module(_module)))

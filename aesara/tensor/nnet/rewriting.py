@@ -1,0 +1,167 @@
+"""Graph rewrites of ``aesara.tensor.nnet``.
+
+In Aesara these rewrites lower the abstract convolution ops to the C
+``CorrMM`` / ``ConvOp`` implementations.  Here every convolution op computes
+through the same NumPy kernels, so lowering is not needed for correctness:
+the lowering rewrites are provided (``local_abstractconv_gemm`` and friends
+turn ``AbstractConv*`` nodes into the equivalent ``CorrMM`` /
+``Corr3dMM`` nodes) but are registered without tags, so they only run when a
+mode asks for them by name.  ``local_abstractconv_check`` accepts every
+abstract convolution (they all have an implementation).
+"""
+
+from __future__ import annotations
+
+from aesara.graph.rewriting.basic import node_rewriter
+from aesara.tensor.nnet.abstract_conv import (
+    AbstractConv2d,
+    AbstractConv2d_gradInputs,
+    AbstractConv2d_gradWeights,
+    AbstractConv3d,
+    AbstractConv3d_gradInputs,
+    AbstractConv3d_gradWeights,
+)
+from aesara.tensor.nnet.blocksparse import SparseBlockGemv, SparseBlockOuter
+from aesara.tensor.nnet.corr import CorrMM, CorrMM_gradInputs, CorrMM_gradWeights
+from aesara.tensor.nnet.corr3d import Corr3dMM, Corr3dMMGradInputs, Corr3dMMGradWeights
+
+__all__ = [
+    "local_inplace_sparse_block_gemv",
+    "local_inplace_sparse_block_outer",
+    "local_abstractconv_gemm",
+    "local_abstractconv3d_gemm",
+    "local_abstractconv_gradweight_gemm",
+    "local_abstractconv3d_gradweight_gemm",
+    "local_abstractconv_gradinputs_gemm",
+    "local_abstractconv3d_gradinputs_gemm",
+    "local_abstractconv_check",
+]
+
+
+@node_rewriter([SparseBlockGemv])
+def local_inplace_sparse_block_gemv(fgraph, node):
+    """Use the in-place ``SparseBlockGemv``."""
+    if isinstance(node.op, SparseBlockGemv) and not node.op.inplace:
+        return [SparseBlockGemv(inplace=True)(*node.inputs)]
+    return False
+
+
+@node_rewriter([SparseBlockOuter])
+def local_inplace_sparse_block_outer(fgraph, node):
+    """Use the in-place ``SparseBlockOuter``."""
+    if isinstance(node.op, SparseBlockOuter) and not node.op.inplace:
+        return [SparseBlockOuter(inplace=True)(*node.inputs)]
+    return False
+
+
+def _flip(kern, nd):
+    return kern[(Ellipsis,) + (slice(None, None, -1),) * nd]
+
+
+def _corr_kwargs(op):
+    kw = dict(
+        border_mode=op.border_mode,
+        subsample=op.subsample,
+        filter_dilation=op.filter_dilation,
+        num_groups=op.num_groups,
+    )
+    if op.convdim == 2:
+        kw["unshared"] = op.unshared
+    return kw
+
+
+def _lower_forward(node, abstract, corr):
+    if type(node.op) is not abstract:
+        return False
+    img, kern = node.inputs
+    if node.op.filter_flip:
+        kern = _flip(kern, node.op.convdim)
+    out = corr(**_corr_kwargs(node.op))(img, kern)
+    return [out.astype(node.outputs[0].type.dtype)]
+
+
+def _lower_grad_weights(node, abstract, corr):
+    if type(node.op) is not abstract:
+        return False
+    img, top, shape = node.inputs
+    nd = node.op.convdim
+    out = corr(**_corr_kwargs(node.op))(img, top, [shape[i] for i in range(nd)])
+    if node.op.filter_flip:
+        out = _flip(out, nd)
+    return [out.astype(node.outputs[0].type.dtype)]
+
+
+def _lower_grad_inputs(node, abstract, corr):
+    if type(node.op) is not abstract:
+        return False
+    kern, top, shape = node.inputs
+    nd = node.op.convdim
+    if node.op.filter_flip:
+        kern = _flip(kern, nd)
+    out = corr(**_corr_kwargs(node.op))(kern, top, [shape[i] for i in range(nd)])
+    return [out.astype(node.outputs[0].type.dtype)]
+
+
+@node_rewriter([AbstractConv2d])
+def local_abstractconv_gemm(fgraph, node):
+    """``AbstractConv2d`` -> ``CorrMM`` (kernel flipped for a convolution)."""
+    return _lower_forward(node, AbstractConv2d, CorrMM)
+
+
+@node_rewriter([AbstractConv3d])
+def local_abstractconv3d_gemm(fgraph, node):
+    """``AbstractConv3d`` -> ``Corr3dMM``."""
+    return _lower_forward(node, AbstractConv3d, Corr3dMM)
+
+
+@node_rewriter([AbstractConv2d_gradWeights])
+def local_abstractconv_gradweight_gemm(fgraph, node):
+    """``AbstractConv2d_gradWeights`` -> ``CorrMM_gradWeights``."""
+    return _lower_grad_weights(node, AbstractConv2d_gradWeights, CorrMM_gradWeights)
+
+
+@node_rewriter([AbstractConv3d_gradWeights])
+def local_abstractconv3d_gradweight_gemm(fgraph, node):
+    """``AbstractConv3d_gradWeights`` -> ``Corr3dMMGradWeights``."""
+    return _lower_grad_weights(node, AbstractConv3d_gradWeights, Corr3dMMGradWeights)
+
+
+@node_rewriter([AbstractConv2d_gradInputs])
+def local_abstractconv_gradinputs_gemm(fgraph, node):
+    """``AbstractConv2d_gradInputs`` -> ``CorrMM_gradInputs``."""
+    return _lower_grad_inputs(node, AbstractConv2d_gradInputs, CorrMM_gradInputs)
+
+
+@node_rewriter([AbstractConv3d_gradInputs])
+def local_abstractconv3d_gradinputs_gemm(fgraph, node):
+    """``AbstractConv3d_gradInputs`` -> ``Corr3dMMGradInputs``."""
+    return _lower_grad_inputs(node, AbstractConv3d_gradInputs, Corr3dMMGradInputs)
+
+
+@node_rewriter(None)
+def local_abstractconv_check(fgraph, node):
+    """Aesara raises here for abstract convolutions left without an
+    implementation; every op of this package can run, so nothing to do."""
+    return False
+
+
+def _register():
+    from aesara.compile import optdb
+
+    db = optdb["specialize"]
+    for rw in (
+        local_abstractconv_gemm,
+        local_abstractconv3d_gemm,
+        local_abstractconv_gradweight_gemm,
+        local_abstractconv3d_gradweight_gemm,
+        local_abstractconv_gradinputs_gemm,
+        local_abstractconv3d_gradinputs_gemm,
+    ):
+        name = rw.__name__ if hasattr(rw, "__name__") else str(rw)
+        try:
+            db.register(name, rw)  # no tags: opt-in by name only
+        except (ValueError, TypeError):
+            pass
+
+
+_register()

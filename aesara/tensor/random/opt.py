@@ -1,0 +1,26 @@
+"""Deprecated alias of :mod:`aesara.tensor.random.rewriting` (Aesara's old module name).
+
+Importing it warns with ``DeprecationWarning``; its names are the objects of
+:mod:`aesara.tensor.random.rewriting`.
+"""
+
+import importlib
+import warnings
+
+warnings.warn(
+    "The module `aesara.tensor.random.opt` is deprecated; use `aesara.tensor.random.rewriting` instead.",
+    DeprecationWarning,
+    stacklevel=2,
+)
+
+from aesara.utils import public_names  # noqa: E402
+
+# Every public name of the new home (not only its ``__all__``): code written
+# for Aesara imports helpers those modules never listed. ``import_module``
+# rather than ``import a.b``: that reads the attribute ``b`` of package ``a``,
+# which the package may shadow (``aesara.scan`` is also a function).
+for _module in (
+    "aesara.tensor.random.rewriting",
+    "aesara.tensor.random.rewriting.basic",
+):
+    globals().update(public_names(importlib.import_module(_module)))

@@ -1,0 +1,1 @@
+"""aesara.tensor.signal: pooling and 2-d convolution of signals."""
