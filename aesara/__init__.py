@@ -14,6 +14,9 @@ and compile them with :func:`aesara.function`::
 
 __version__ = "0.1.0"
 
+import logging as _logging
+import os as _os
+
 from aesara import compile, gradient, graph, link, printing, scalar, tensor
 from aesara.compile import (
     FunctionMaker,
@@ -45,6 +48,31 @@ from aesara.scan import checkpoints as _scan_checkpoints  # noqa: F401
 from aesara.scan.basic import scan
 from aesara.scan.views import foldl, foldr, map, reduce
 from aesara.updates import OrderedUpdates
+
+#: The directory this package was imported from (symlinks resolved).
+rpath = _os.path.realpath(__path__[0])
+
+
+def disable_log_handler(
+    logger: _logging.Logger | None = None, handler: _logging.Handler | None = None
+) -> None:
+    """Remove ``handler`` from ``logger`` (default: the ``"aesara"`` logger).
+
+    Aesara 2.9 attaches a stderr handler of its own to the ``"aesara"``
+    logger at import and this removes it. This package attaches none (its
+    messages go to the handlers the application configures, or Python's
+    last-resort handler), so with no ``handler`` nothing is removed; pass a
+    handler you attached to detach it.
+    """
+    if logger is None:
+        logger = _logging.getLogger("aesara")
+    if not isinstance(logger, _logging.Logger):
+        raise TypeError(
+            f"disable_log_handler: logger must be a logging.Logger, got "
+            f"{type(logger).__name__}"
+        )
+    if handler is not None and logger.hasHandlers():
+        logger.removeHandler(handler)
 
 
 def get_scalar_constant_value(v):

@@ -19,6 +19,7 @@ Two special types describe gradients that are not ordinary values:
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -42,6 +43,7 @@ __all__ = [
     "consider_constant",
     "disconnected_grad",
     "disconnected_type",
+    "as_list_or_tuple",
     "format_as",
     "grad",
     "grad_clip",
@@ -248,6 +250,14 @@ def format_as(use_list: bool, use_tuple: bool, outputs: Any) -> Any:
             )
         return outputs[0]
     return outputs
+
+
+#: Alias of :func:`format_as` (Aesara's other name for it).
+as_list_or_tuple = format_as
+
+#: Seconds spent in :func:`grad` so far in this process (successful calls);
+#: the profile summary prints it (``ProfileStats.summary_globals``).
+grad_time: float = 0.0
 
 
 def _connection_pattern(node: Apply) -> list[list[bool]]:
@@ -555,6 +565,7 @@ def grad(
     The gradient of ``cost`` with respect to each ``wrt``: same dtype and
     shape as the variable (zeros of floatX for an integer variable).
     """
+    t0 = time.perf_counter()
     disconnected_inputs = _check_mode(
         disconnected_inputs, ("ignore", "warn", "raise"), "disconnected_inputs"
     )
@@ -662,6 +673,8 @@ def grad(
             if _is_float_like(w_dt) and _dtype(g) != w_dt:
                 g = g.astype(w_dt)
         out.append(g)
+    global grad_time
+    grad_time += time.perf_counter() - t0
     return _format_as(is_list, is_tuple, out)
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from functools import singledispatch
 from io import StringIO
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 import numpy as np
 
@@ -33,6 +34,11 @@ from aesara._pydotprint import pydot_status as _pydot_status  # noqa: E402
 pydot_imported, pydot_imported_msg = _pydot_status()
 
 VALID_ASSOC = {"left", "right", "either"}
+
+#: The ``id_type`` values of :func:`debugprint`: letters (``"CHAR"``), Python
+#: ids (``"id"``), counters (``"int"``), the variables' ``auto_name``
+#: (``"auto"``) or no ids (``""``).
+IDTypesType = Literal["id", "int", "CHAR", "auto", ""]
 _VALID_ID_TYPES = ("CHAR", "id", "int", "auto", "")
 
 
@@ -687,16 +693,28 @@ class PrinterState(Scratchpad):
         return cp
 
 
+@contextmanager
+def set_precedence(pstate: PrinterState, precedence: float = -1000):
+    """Set ``pstate.precedence`` for the duration of a ``with`` block.
+
+    Printers render their operands inside such a block: an operand whose own
+    operator binds less tightly than ``precedence`` gets parentheses. The
+    default, -1000, is below every operator's (no parentheses needed).
+    """
+    old = getattr(pstate, "precedence", None)
+    pstate.precedence = precedence
+    try:
+        yield
+    finally:
+        pstate.precedence = old
+
+
 def _process_with_precedence(
     pstate: PrinterState, var: Variable, precedence: float
 ) -> str:
     """Render ``var`` with ``pstate.precedence`` set to ``precedence``."""
-    old = getattr(pstate, "precedence", None)
-    pstate.precedence = precedence
-    try:
+    with set_precedence(pstate, precedence):
         return pstate.pprinter.process(var, pstate)
-    finally:
-        pstate.precedence = old
 
 
 class Printer:
@@ -856,6 +874,15 @@ class IgnorePrinter(Printer):
         pstate.memo[output] = r
         return r
 
+
+#: Whether the printers' symbol tables (:data:`greek`, :data:`special`) are
+#: LaTeX-style ASCII (``"\\alpha"``). Aesara 2.9 uses ASCII; this project's
+#: tables hold the Unicode characters, so this is ``False`` (informational:
+#: changing it does not rebuild the tables).
+use_ascii = False
+
+#: Symbols the printers may use besides Greek letters.
+special = {"middle_dot": "\u00b7", "big_sigma": "\u03a3"}
 
 greek = {
     "alpha": "α",
@@ -1346,6 +1373,7 @@ from aesara._pydotprint import (  # noqa: E402, F401
 )
 
 __all__ = [
+    "IDTypesType",
     "ConstantPrinter",
     "DefaultPrinter",
     "DimShufflePrinter",
@@ -1371,6 +1399,9 @@ __all__ = [
     "pprint",
     "pydot_imported",
     "pydotprint",
+    "set_precedence",
+    "special",
+    "use_ascii",
 ]
 
 from aesara._graph_descriptions import (  # noqa: E402, F401

@@ -26,7 +26,125 @@ from aesara.graph.null_type import NullType
 from aesara.graph.op import HasInnerGraph, Op
 from aesara.graph.rewriting.basic import node_rewriter
 
-__all__ = ["OpFromGraph", "inline_ofg_expansion"]
+__all__ = [
+    "OpFromGraph",
+    "construct_nominal_fgraph",
+    "infer_shape",
+    "inline_ofg_expansion",
+]
+
+
+def infer_shape(
+    outs: Sequence[Variable],
+    inputs: Sequence[Variable],
+    input_shapes: Sequence[Sequence[Any] | None],
+) -> list[tuple[Variable, ...] | None]:
+    """The symbolic shapes of ``outs`` given the shapes of their graph's ``inputs``.
+
+    The ops' ``infer_shape`` methods are chained from ``inputs`` to ``outs``
+    (nothing is compiled); a shape in the result uses the given input shapes
+    wherever the ops tell how.
+
+    Parameters
+    ----------
+    outs
+        The variables whose shapes are wanted.
+    inputs
+        Variables of their graph whose shapes are given.
+    input_shapes
+        One entry per input: a sequence of sizes (ints or scalar integer
+        variables), one per dimension, or ``None`` (unknown: ``Shape_i`` of
+        the input is used).
+
+    Returns
+    -------
+    list
+        One tuple of scalar ``int64`` variables per output (``None`` for an
+        output that is not a tensor).
+    """
+    from aesara.tensor.rewriting.shape import ShapeFeature
+
+    inputs = list(inputs)
+    input_shapes = list(input_shapes)
+    if len(inputs) != len(input_shapes):
+        raise ValueError(
+            f"infer_shape: got {len(inputs)} inputs but {len(input_shapes)} input shapes"
+        )
+    shape_feature = ShapeFeature()
+    # Shapes are computed on demand for any variable: an empty graph is
+    # enough to host the feature, and nothing of ``outs`` is copied.
+    shape_feature.on_attach(FunctionGraph([], []))
+    for k, (inp, shp) in enumerate(zip(inputs, input_shapes)):
+        ndim = getattr(inp.type, "ndim", None)
+        if shp is not None and ndim is not None and len(shp) != ndim:
+            raise ValueError(
+                f"infer_shape: input_shapes[{k}] has {len(shp)} entries, but input "
+                f"{inp} has {ndim} dimensions"
+            )
+        shape_feature.set_shape(inp, shp)
+    return [shape_feature.shape_of[o] for o in outs]
+
+
+def construct_nominal_fgraph(
+    inputs: Sequence[Variable], outputs: Sequence[Variable]
+) -> tuple[FunctionGraph, list[Variable]]:
+    """A graph of ``outputs`` whose inputs are nominal variables.
+
+    Inner graphs built this way from equal computations are equal (nominal
+    inputs are identified by position and type only), so ops holding them can
+    be merged. Shared variables the outputs use become trailing inputs, and
+    their default updates trailing outputs (recorded in the graph's
+    ``update_mapping``).
+
+    Parameters
+    ----------
+    inputs
+        The graph's inputs: variables that are neither constants nor shared.
+    outputs
+        The graph's outputs.
+
+    Returns
+    -------
+    tuple
+        ``(fgraph, shared_inputs)``: the new graph and the shared variables
+        that its trailing inputs stand for.
+    """
+    from aesara.compile.sharedvalue import SharedVariable
+    from aesara.graph.basic import NominalVariable
+    from aesara.graph.utils import MissingInputError
+
+    inputs = list(inputs)
+    outputs = list(outputs)
+    for k, inp in enumerate(inputs):
+        if not isinstance(inp, Variable) or isinstance(inp, (Constant, SharedVariable)):
+            raise TypeError(
+                f"construct_nominal_fgraph: inputs[{k}] must be a Variable that is "
+                f"neither a constant nor a shared variable, got {inp!r}"
+            )
+    shared_inputs: list[Variable] = []
+    for v in graph_inputs(outputs, blockers=inputs):
+        if isinstance(v, SharedVariable):
+            shared_inputs.append(v)
+        elif v not in inputs and not isinstance(v, Constant):
+            raise MissingInputError(
+                f"construct_nominal_fgraph: the outputs depend on {v}, which is "
+                "not among the inputs"
+            )
+    updated = [s for s in shared_inputs if s.default_update is not None]
+    all_inputs = inputs + shared_inputs
+    nominals = [NominalVariable(n, v.type) for n, v in enumerate(all_inputs)]
+    new_outputs = clone_replace(
+        outputs + [s.default_update for s in updated],
+        dict(zip(all_inputs, nominals)),
+    )
+    update_mapping = {
+        len(outputs) + j: len(inputs) + shared_inputs.index(s)
+        for j, s in enumerate(updated)
+    }
+    fgraph = FunctionGraph(
+        nominals, new_outputs, clone=False, update_mapping=update_mapping
+    )
+    return fgraph, shared_inputs
 
 
 def _is_default(override: Any) -> bool:

@@ -43,8 +43,15 @@ class _Held(threading.local):
     def __init__(self):
         self.locks: dict[str, list] = {}
 
+    @property
+    def _locks(self) -> dict[str, list]:
+        return self.locks
+
 
 _held = _Held()
+#: This thread's held directory locks (Aesara's name for the thread-local
+#: record; ``local_mem._locks`` is the same dict as ``local_mem.locks``).
+local_mem = _held
 # Threads of one process exclude each other with these (flock alone would
 # let two descriptors of one process both hold the lock on some systems).
 _thread_locks: dict[str, threading.Lock] = {}

@@ -32,6 +32,7 @@ node, and compares.
 from __future__ import annotations
 
 import logging
+import sys
 from io import StringIO
 
 import numpy as np
@@ -69,6 +70,7 @@ from aesara.compile.mode import Mode, register_mode
 from aesara.configdefaults import config
 from aesara.graph.basic import Constant, io_toposort
 from aesara.graph.features import AlreadyThere, Feature
+from aesara.graph.op import Op
 from aesara.graph.rewriting.db import RewriteDatabaseQuery
 from aesara.link.basic import Container, LocalLinker
 from aesara.link.utils import raise_with_op
@@ -86,11 +88,38 @@ __all__ = [
     "StochasticOrder",
     "check_eq",
     "data_destroyed",
+    "default_make_thunk",
     "str_diagnostic",
     "validity_hint",
 ]
 
 _logger = logging.getLogger("aesara.compile.debugmode")
+
+
+class _StockMakeThunks(list):
+    """The stock ``make_thunk`` functions; ``COp``'s joins once its module loads.
+
+    (``aesara.link.c.op`` is not imported by ``import aesara``; an op that is
+    a ``COp`` has loaded it, so the check below sees it when it matters.)
+    """
+
+    def _refresh(self) -> None:
+        mod = sys.modules.get("aesara.link.c.op")
+        if mod is not None and not list.__contains__(self, mod.COp.make_thunk):
+            self.append(mod.COp.make_thunk)
+
+    def __contains__(self, item) -> bool:
+        self._refresh()
+        return super().__contains__(item)
+
+    def __iter__(self):
+        self._refresh()
+        return super().__iter__()
+
+
+#: The stock implementations of ``Op.make_thunk``: an op whose class's
+#: ``make_thunk`` is not in this list has its own way of building thunks.
+default_make_thunk: list = _StockMakeThunks([Op.make_thunk])
 
 
 # ---------------------------------------------------------------------------

@@ -39,8 +39,11 @@ __all__ = [
     "OPT_FAST_RUN",
     "OPT_NONE",
     "AddDestroyHandler",
+    "exclude",
     "get_default_mode",
     "get_mode",
+    "get_target_language",
+    "instantiated_default_mode",
     "optdb",
     "predefined_linkers",
     "predefined_modes",
@@ -169,12 +172,23 @@ optdb.register(
     position=100.01,
 )
 
-OPT_NONE = RewriteDatabaseQuery(include=[], exclude=[])
-OPT_MERGE = RewriteDatabaseQuery(include=["merge"], exclude=[])
-OPT_FAST_RUN = RewriteDatabaseQuery(include=["fast_run"], exclude=[])
+
+def _default_excludes() -> list[str]:
+    from aesara.configdefaults import config
+
+    # Rewrites tagged ``cxx_only`` introduce ops that need a C++ compiler.
+    return [] if config.cxx else ["cxx_only"]
+
+
+exclude: list[str] = _default_excludes()
+"""Tags every predefined optimizer excludes (``["cxx_only"]`` without a compiler)."""
+
+OPT_NONE = RewriteDatabaseQuery(include=[], exclude=exclude)
+OPT_MERGE = RewriteDatabaseQuery(include=["merge"], exclude=exclude)
+OPT_FAST_RUN = RewriteDatabaseQuery(include=["fast_run"], exclude=exclude)
 OPT_FAST_RUN_STABLE = OPT_FAST_RUN.requiring("stable")
-OPT_FAST_COMPILE = RewriteDatabaseQuery(include=["fast_compile"], exclude=[])
-OPT_STABILIZE = RewriteDatabaseQuery(include=["fast_run"], exclude=[])
+OPT_FAST_COMPILE = RewriteDatabaseQuery(include=["fast_compile"], exclude=exclude)
+OPT_STABILIZE = RewriteDatabaseQuery(include=["fast_run"], exclude=exclude)
 OPT_STABILIZE.position_cutoff = 1.5000001
 OPT_O2 = OPT_FAST_COMPILE.including("fusion")
 OPT_O3 = OPT_FAST_RUN.excluding("inplace")
@@ -475,6 +489,10 @@ NUMBA = "NUMBA"
 
 _default_mode_cache: dict = {}
 
+#: The mode the last ``get_mode(None)`` (``get_default_mode()``) returned,
+#: ``None`` before the first call; :func:`get_mode` updates it.
+instantiated_default_mode: Mode | None = None
+
 
 def register_mode(name: str, mode: Mode) -> None:
     """Make ``mode`` available as ``get_mode(name)``."""
@@ -490,6 +508,14 @@ def get_mode(orig_string: str | Mode | None) -> Mode:
     the ``linker`` and ``optimizer`` config flags, plus the
     ``optimizer_including``/``excluding``/``requiring`` tags.
     """
+    mode = _get_mode(orig_string)
+    if orig_string is None:
+        global instantiated_default_mode
+        instantiated_default_mode = mode
+    return mode
+
+
+def _get_mode(orig_string: str | Mode | None) -> Mode:
     from aesara.configdefaults import config
 
     string = config.mode if orig_string is None else orig_string
@@ -565,3 +591,44 @@ def get_mode(orig_string: str | Mode | None) -> Mode:
 def get_default_mode() -> Mode:
     """Return the mode selected by the ``mode`` config flag."""
     return get_mode(None)
+
+
+def get_target_language(mode: Mode | str | None = None) -> tuple[str, ...]:
+    """The languages the linker of ``mode`` runs nodes in, preferred first.
+
+    Parameters
+    ----------
+    mode
+        A :class:`Mode` or the name of one (``None``: the default mode).
+
+    Returns
+    -------
+    tuple of str
+        ``("jax",)``, ``("numba",)``, ``("py",)`` for the Python-only linkers
+        (``"py"``, and ``"vm"``, whose thunks here are all Python), or
+        ``("c", "py")`` for the C linkers (``"cvm"``, ``"c"``...) when a C++
+        compiler is configured (``("py",)`` otherwise).
+    """
+    import sys
+
+    from aesara.configdefaults import config
+
+    mode = get_mode(mode)
+    linker = getattr(mode, "linker", None)
+    # The backend linkers' modules are only loaded when such a linker exists.
+    for lang, module, cls in (
+        ("numba", "aesara.link.numba.linker", "NumbaLinker"),
+        ("jax", "aesara.link.jax.linker", "JAXLinker"),
+    ):
+        mod = sys.modules.get(module)
+        if mod is not None and isinstance(linker, getattr(mod, cls)):
+            return (lang,)
+    if isinstance(linker, CVMLinker):
+        if linker.c_thunks is False or not config.cxx:
+            return ("py",)
+        return ("c", "py")
+    if isinstance(linker, (VMLinker, PerformLinker)):
+        return ("py",)
+    raise NotImplementedError(
+        f"get_target_language: unsupported linker {type(linker).__name__} of {mode}"
+    )

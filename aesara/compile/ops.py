@@ -15,10 +15,12 @@ from aesara.graph.type import Type
 __all__ = [
     "DeepCopyOp",
     "FromFunctionOp",
+    "OutputGuard",
     "ViewOp",
     "as_op",
     "UpdatePlaceholder",
     "deep_copy_op",
+    "load_back",
     "update_placeholder",
     "view_op",
 ]
@@ -64,6 +66,26 @@ class ViewOp(Op):
 view_op = ViewOp()
 
 
+class OutputGuard(ViewOp):
+    """A :class:`ViewOp` that also declares it destroys its input.
+
+    Wrapping a function's output in it makes any in-place rewrite that would
+    overwrite the output's value invalid for the destroy handler: the value
+    is already claimed by this (harmless) "destroyer". Here, the outputs are
+    protected by the function's ``Supervisor`` feature instead; the op is kept
+    for code that builds such guards itself.
+    """
+
+    destroy_map = {0: [0]}
+    check_input = False
+
+    def __str__(self):
+        return "OutputGuard"
+
+
+_output_guard = OutputGuard()
+
+
 def _copy_value(x: Any) -> Any:
     # NumPy arrays and scalars have a fast ``copy``; anything else is deep-copied.
     copier = getattr(x, "copy", None)
@@ -100,11 +122,20 @@ class DeepCopyOp(Op):
 deep_copy_op = DeepCopyOp()
 
 
-def _load_back(mod: str, name: str) -> Any:
+def load_back(mod: str, name: str) -> Any:
+    """Return the object ``name`` of module ``mod``, importing the module.
+
+    Used to unpickle ops made by :func:`as_op` (whose function is pickled by
+    reference). ``name`` may be dotted (``"Class.method"``).
+    """
     obj = importlib.import_module(mod)
     for part in name.split("."):
         obj = getattr(obj, part)
     return obj
+
+
+# The name this module used before ``load_back`` was public (old pickles).
+_load_back = load_back
 
 
 class FromFunctionOp(Op):
@@ -168,7 +199,7 @@ class FromFunctionOp(Op):
         mod = self.__fn.__module__
         name = self.__fn.__qualname__
         try:
-            obj = _load_back(mod, name)
+            obj = load_back(mod, name)
         except (ImportError, KeyError, AttributeError):
             obj = None
         if obj is not self:
@@ -176,7 +207,7 @@ class FromFunctionOp(Op):
                 f"Cannot pickle {self}: the function it wraps must be decorated "
                 "with as_op at the top level of a module"
             )
-        return _load_back, (mod, name)
+        return load_back, (mod, name)
 
 
 def as_op(

@@ -3,9 +3,11 @@ function calls and is shared by every function using them."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from aesara.graph.basic import Variable
@@ -13,7 +15,7 @@ from aesara.graph.type import Type
 from aesara.link.basic import Container
 from aesara.link.c.type import Generic, generic
 
-__all__ = ["SharedVariable", "shared", "shared_constructor"]
+__all__ = ["SharedVariable", "collect_new_shareds", "shared", "shared_constructor"]
 
 # Creation numbers let ``scan`` tell the shared variables its step created
 # (random generators whose default updates become loop states).
@@ -27,6 +29,42 @@ def next_creation_number() -> int:
     # ``count`` cannot be peeked: restart it at the taken value.
     _creation_numbers = itertools.count(n)
     return n
+
+
+class _Collectors(threading.local):
+    """Per thread: the lists of the open :func:`collect_new_shareds` blocks."""
+
+    def __init__(self) -> None:
+        self.stack: list[list[Variable]] = []
+
+
+_collectors = _Collectors()
+
+
+@contextlib.contextmanager
+def collect_new_shareds() -> Iterator[list[Variable]]:
+    """Collect the shared variables created (in this thread) inside the block.
+
+    Yields
+    ------
+    list
+        Filled, in creation order, with every :class:`SharedVariable` made
+        while the block runs (clones included). Blocks may nest: a variable is
+        added to the innermost block's list only, as in Aesara.
+
+    Examples
+    --------
+    >>> with collect_new_shareds() as new:
+    ...     s = shared(1.0)
+    >>> new == [s]
+    True
+    """
+    collected: list[Variable] = []
+    _collectors.stack.append(collected)
+    try:
+        yield collected
+    finally:
+        _collectors.stack.pop()
 
 
 class SharedVariable(Variable):
@@ -90,6 +128,8 @@ class SharedVariable(Variable):
                 allow_downcast=allow_downcast,
             )
         self._default_update: Variable | None = None
+        if _collectors.stack:
+            _collectors.stack[-1].append(self)
 
     # The default update is applied by every function using the variable,
     # unless the function is told otherwise (``no_default_updates``).

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 from aesara.d3viz.formatting import graph_spec, spec_to_dot
 from aesara.d3viz.layout import layout_spec
 
-__all__ = ["d3viz", "d3write", "escape_quotes", "replace_patterns"]
+__all__ = ["d3viz", "d3write", "escape_quotes", "replace_patterns", "safe_json"]
+
+
+def safe_json(obj: Any) -> str:
+    """``obj`` as JSON text that can sit inside an HTML ``<script>`` element.
+
+    Every ``<`` is written as the JSON escape ``\\u003c``, so the text can
+    never close the element (``</script>``) or open a comment.
+    """
+    return json.dumps(obj).replace("<", "\\u003c")
 
 
 def replace_patterns(x: str, replace: dict) -> str:

@@ -8,6 +8,8 @@ a ``pydot`` graph (Aesara's API), for users who want a DOT file.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +17,23 @@ import numpy as np
 from aesara.graph.basic import Apply, Constant, Variable, graph_inputs
 from aesara.graph.fg import FunctionGraph
 
-__all__ = ["PyDotFormatter", "graph_spec", "type_to_str"]
+__all__ = [
+    "PyDotFormatter",
+    "apply_label",
+    "apply_profile",
+    "broadcastable_to_str",
+    "dict_to_pdnode",
+    "dtype_to_char",
+    "graph_spec",
+    "pydot_imported",
+    "pydot_imported_msg",
+    "type_to_str",
+    "var_label",
+    "var_tag",
+]
+
+# Whether pydot can be imported, and why not (shared with aesara.printing).
+from aesara.printing import pydot_imported, pydot_imported_msg  # noqa: E402
 
 # Fill colours of the node kinds (shared by the DOT output and the page).
 COLORS = {
@@ -33,6 +51,126 @@ COLORS = {
 def type_to_str(t) -> str:
     """A short description of a variable's type."""
     return str(t)
+
+
+_NAMED_BROADCASTABLE = {
+    (): "scalar",
+    (False,): "vector",
+    (False, True): "col",
+    (True, False): "row",
+    (False, False): "matrix",
+}
+
+# NumPy's one-letter codes for the dtypes that have one in tensor type names.
+_DTYPE_CHARS = {
+    "complex64": "c",
+    "complex128": "z",
+    "float32": "f",
+    "float64": "d",
+    "int8": "b",
+    "int16": "w",
+    "int32": "i",
+    "int64": "l",
+}
+
+
+def broadcastable_to_str(b: Sequence[bool]) -> str:
+    """The kind of tensor a broadcastable pattern describes, or ``""``.
+
+    ``()`` is ``"scalar"``, ``(False,)`` ``"vector"``, ``(False, True)``
+    ``"col"``, ``(True, False)`` ``"row"`` and ``(False, False)``
+    ``"matrix"``; any other pattern has no name.
+    """
+    return _NAMED_BROADCASTABLE.get(tuple(b), "")
+
+
+def dtype_to_char(dtype: str) -> str:
+    """The one-letter code of ``dtype`` (``"d"`` for float64...), ``"X"`` if none."""
+    return _DTYPE_CHARS.get(str(dtype), "X")
+
+
+def var_label(var: Variable, precision: int = 3) -> str:
+    """The label of a variable in the drawing.
+
+    Its name if it has one; for a constant, its value (first line only,
+    ``precision`` digits); otherwise a short description of its type
+    (``"dmatrix"``, ``"fvector"``..., or the dtype for other patterns).
+    """
+    if var.name is not None:
+        return var.name
+    if isinstance(var, Constant):
+        value = np.asarray(var.data)
+        text = np.array2string(np.atleast_1d(value), precision=precision)
+        text = text.split("\n")[0]
+        if value.ndim == 0:
+            text = text.replace("[", "").replace("]", "")
+        return text
+    return _compact_type_str(var.type)
+
+
+def _compact_type_str(t) -> str:
+    """``"dmatrix"``-style description of a tensor type (else ``str(t)``)."""
+    b = getattr(t, "broadcastable", None)
+    if b is None:
+        return str(t)
+    kind = broadcastable_to_str(b)
+    return dtype_to_char(t.dtype) + kind if kind else str(t.dtype)
+
+
+def var_tag(var: Variable) -> list | None:
+    """``[file name, line, source line as bytes]`` of where ``var`` was created.
+
+    Read from the innermost frame of ``var.tag.trace`` (the user code that
+    built the variable); ``None`` when no trace was recorded.
+    """
+    trace = getattr(var.tag, "trace", None)
+    if not trace:
+        return None
+    frames = trace[0]
+    if frames and isinstance(frames[0], (tuple, list)):
+        frame = frames[-1]
+    else:
+        frame = frames
+    if len(frame) != 4:
+        return None
+    path, line, _, src = frame
+    path = os.path.basename(str(path)).replace("<", "").replace(">", "")
+    return [path, line, (src or "").encode()]
+
+
+def apply_label(node: Apply) -> str:
+    """The label of an apply node: its op's class name."""
+    return type(node.op).__name__
+
+
+def apply_profile(fgraph, node: Apply, profile) -> list | None:
+    """``[time spent in node, total call time]`` from ``profile``, or ``None``.
+
+    ``None`` when there is no profile or the function was never called.
+    """
+    if not profile or not getattr(profile, "fct_call_time", 0):
+        return None
+    return [profile.apply_time.get((fgraph, node), 0), profile.fct_call_time]
+
+
+def dict_to_pdnode(d: dict):
+    """A ``pydot.Node`` whose attributes are the entries of ``d``.
+
+    ``None`` values are left out, lists are joined with tabs and double
+    quotes become single quotes (DOT syntax). Requires pydot.
+    """
+    from aesara._pydotprint import find_pydot
+
+    pd, why = find_pydot()
+    if pd is None:
+        raise RuntimeError(f"dict_to_pdnode requires pydot: {why}")
+    attrs = {}
+    for k, v in d.items():
+        if v is None:
+            continue
+        text = "\t".join(str(x) for x in v) if isinstance(v, list) else str(v)
+        attrs[k] = text.replace('"', "'")
+    return pd.Node(**attrs)
 
 
 def _as_graph(fct) -> tuple[list, list, list, Any]:

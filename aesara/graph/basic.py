@@ -33,6 +33,26 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="Node")
 
+#: A node with the nodes to visit after it (``None``: none), as the
+#: ``expand`` functions of :func:`walk` may yield them.
+NodeAndChildren = tuple[T, Iterable[T] | None]
+
+
+class _NoParams:
+    """Sentinel: the op's ``perform`` takes no ``params`` argument."""
+
+    def __repr__(self):
+        return "NoParams"
+
+    def __reduce__(self):
+        # Unpickling gives back the one sentinel, so ``is NoParams`` holds.
+        return "NoParams"
+
+
+#: The value of "no parameters" for an op's ``perform`` (see
+#: :meth:`Op.get_params <aesara.graph.op.Op.get_params>`).
+NoParams = _NoParams()
+
 _auto_name_counter = itertools.count()
 
 # Non-zero while ``Variable.clone`` builds a copy: the copy gets the original's
@@ -822,6 +842,38 @@ def clone_get_equiv(
         if out not in memo:
             memo[out] = out.clone() if copy_orphans else out
     return memo
+
+
+def replace_nominals_with_dummies(
+    inputs: Sequence[Variable], outputs: Sequence[Variable]
+) -> tuple[list[Variable], list[Variable]]:
+    """Replace the :class:`NominalVariable` inputs of a graph by fresh variables.
+
+    Before nominal inputs are given to a graph (numbered by input position),
+    the nominals it already uses must go, or numbers could clash or
+    replacements loop. The graph between ``inputs`` and ``outputs`` is copied
+    with each nominal input replaced by a new variable of its type
+    (``i.type()``); other inputs are kept. Nominal variables used in the
+    graph must all be among ``inputs``.
+
+    Parameters
+    ----------
+    inputs, outputs
+        The graph's inputs and outputs.
+
+    Returns
+    -------
+    tuple
+        ``(inputs, outputs)`` of the new graph (the given lists, as lists,
+        when no input is nominal).
+    """
+    replacements = {i: i.type() for i in inputs if isinstance(i, NominalVariable)}
+    if not replacements:
+        return list(inputs), list(outputs)
+    memo = clone_get_equiv(
+        inputs, outputs, copy_inputs=False, copy_orphans=False, memo=replacements
+    )
+    return [memo[i] for i in inputs], [memo[o] for o in outputs]
 
 
 def clone(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aesara.graph.basic import Apply, Variable
+from aesara.graph.basic import Apply, NoParams, Variable
 from aesara.graph.utils import MetaObject, MethodNotDefined
 
 if TYPE_CHECKING:
@@ -22,16 +22,6 @@ BasicThunkType = Callable[[], None]
 # Lazy thunks may be called with the compute map's answers.
 ThunkCallableType = Callable[..., Any]
 ThunkType = ThunkCallableType | BasicThunkType
-
-
-class _NoParams:
-    """Sentinel: the op's ``perform`` takes no ``params`` argument."""
-
-    def __repr__(self):
-        return "NoParams"
-
-
-NoParams = _NoParams()
 
 
 class Op(MetaObject):

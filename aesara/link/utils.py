@@ -20,6 +20,7 @@ __all__ = [
     "map_storage",
     "py_perform_fn",
     "raise_with_op",
+    "register_thunk_trace_excepthook",
     "streamline",
 ]
 
@@ -330,6 +331,68 @@ def raise_with_op(
         pass
     exc_value.__thunk_trace__ = getattr(thunk, "trace", None)
     raise exc_value.with_traceback(exc_trace)
+
+
+def _log_thunk_trace(value: BaseException, handler: Any) -> None:
+    """Print where the op of a failed node was defined (``__thunk_trace__``).
+
+    :func:`raise_with_op` stores the failed thunk's trace on the exception;
+    exceptions without one print nothing.
+    """
+    import traceback
+
+    if not hasattr(value, "__thunk_trace__"):
+        return
+
+    def write(msg: str) -> None:
+        print(f"log_thunk_trace: {msg.strip()}", file=handler)
+
+    trace = value.__thunk_trace__
+    write("There was a problem executing an Op.")
+    if trace is None:
+        write("Could not find where this Op was defined.")
+        write(
+            " * You might have instantiated this Op directly instead of using a constructor."
+        )
+        write(
+            " * The Op you constructed might have been optimized. Try turning off optimizations."
+        )
+    elif trace:
+        write("Definition in: ")
+        for line in traceback.format_list(trace):
+            write(line)
+        write(
+            "For the full definition stack trace set the Aesara flags `traceback__limit` to -1"
+        )
+
+
+def register_thunk_trace_excepthook(handler: Any = None) -> None:
+    """Print the definition trace of a failed op when an exception goes uncaught.
+
+    Adds a hook (:func:`aesara.utils.add_excepthook`) that, for an uncaught
+    exception raised by a node's thunk (one :func:`raise_with_op` annotated),
+    prints ``log_thunk_trace: ...`` lines to ``handler``. Unlike Aesara, this
+    is not done when the module is imported: the exception's message already
+    holds the node's creation trace (see ``traceback__limit``).
+
+    Parameters
+    ----------
+    handler
+        Where to print (an object with ``write``); ``None``: ``sys.stdout`` at
+        the time of the exception.
+    """
+    from aesara.utils import add_excepthook
+
+    if handler is not None and not callable(getattr(handler, "write", None)):
+        raise TypeError(
+            "register_thunk_trace_excepthook: handler must have a write method, "
+            f"got {type(handler).__name__}"
+        )
+
+    def hook(exc_type, value, trace) -> None:
+        _log_thunk_trace(value, sys.stdout if handler is None else handler)
+
+    add_excepthook(hook)
 
 
 def get_destroy_dependencies(fgraph) -> dict:

@@ -35,6 +35,7 @@ from aesara.scalar._ops import (
     OR,
     XOR,
     Add,
+    Cast,
     IntDiv,
     Invert,
     Mod,
@@ -44,9 +45,11 @@ from aesara.scalar._ops import (
     Sub,
     TrueDiv,
     add,
+    cast,
     identity,
 )
 from aesara.scalar.basic import (
+    ScalarConstant,
     ScalarOp,
     ScalarType,
     _cast_to_dtype,
@@ -54,6 +57,8 @@ from aesara.scalar.basic import (
     _float_zeros_like,
     _is_disconnected,
     as_scalar,
+    float16,
+    float32,
 )
 
 # Longest readable name kept for a Composite (its printed form).
@@ -481,3 +486,128 @@ class Composite(ScalarOp, HasInnerGraph):
 
     def __setstate__(self, d):
         self.__dict__.update(d)
+
+
+# ---------------------------------------------------------------------------
+# float16 -> float32
+# ---------------------------------------------------------------------------
+
+
+class Compositef32:
+    """Rewrite a scalar graph to compute in ``float32`` where it used ``float16``.
+
+    Half precision has no arithmetic of its own on most hardware: a backend
+    loads ``float16`` values, computes in ``float32`` and stores the result
+    back. :meth:`apply` makes the ``float32`` version of a scalar graph:
+    ``float16`` inputs and constants become ``float32`` ones, every node is
+    rebuilt on the new inputs, and node kinds listed in :attr:`special`
+    (casts, nested composites) are handled by their own function.
+
+    Attributes
+    ----------
+    special
+        Maps a :class:`ScalarOp` class to ``handler(node, mapping)``, which
+        must put the replacement of each of ``node``'s outputs in ``mapping``
+        (a dict from old to new variables).
+    """
+
+    special: dict[type, Callable[[Apply, dict], None]] = {}
+
+    def apply(self, fgraph: Any) -> tuple[list[Variable], list[Variable]]:
+        """Return ``(new_inputs, new_outputs)``, the ``float32`` version of ``fgraph``.
+
+        Parameters
+        ----------
+        fgraph
+            A scalar :class:`~aesara.graph.fg.FunctionGraph` (anything with
+            ``inputs``, ``outputs`` and ``toposort()``), e.g. a
+            :class:`Composite`'s ``fgraph``. It is not modified.
+
+        Raises
+        ------
+        TypeError
+            When a node still produces ``float16`` once rebuilt on ``float32``
+            inputs (its op fixes that output dtype).
+        ValueError
+            When a node reads a variable that is neither a graph input, a
+            node output nor a constant.
+        """
+        mapping: dict[Variable, Variable] = {}
+        for inp in fgraph.inputs:
+            if inp.type == float16:
+                new = float32(inp.name)
+                test_value = getattr(inp.tag, "test_value", None)
+                if test_value is not None:
+                    new.tag.test_value = np.float32(test_value)
+                mapping[inp] = new
+            else:
+                mapping[inp] = inp
+        for node in fgraph.toposort():
+            for inp in node.inputs:
+                if inp in mapping:
+                    continue
+                if not isinstance(inp, Constant):
+                    raise ValueError(
+                        f"Compositef32: {node.op} reads {inp}, which is not an "
+                        "input of the graph, a node output or a constant"
+                    )
+                mapping[inp] = (
+                    ScalarConstant(float32, np.float32(inp.data), name=inp.name)
+                    if inp.type == float16
+                    else inp
+                )
+            handler = next(
+                (
+                    self.special[cls]
+                    for cls in type(node.op).__mro__
+                    if cls in self.special
+                ),
+                None,
+            )
+            if handler is not None:
+                handler(node, mapping)
+                continue
+            new_node = node.clone_with_new_inputs(
+                [mapping[i] for i in node.inputs], strict=False
+            )
+            for out, new_out in zip(node.outputs, new_node.outputs):
+                if new_out.type == float16:
+                    raise TypeError(
+                        f"Compositef32: {node.op} still outputs float16 on "
+                        f"float32 inputs ({new_node})"
+                    )
+                mapping[out] = new_out
+        return (
+            [mapping[i] for i in fgraph.inputs],
+            [mapping[o] for o in fgraph.outputs],
+        )
+
+
+#: The shared :class:`Compositef32` instance.
+composite_f32 = Compositef32()
+
+
+def handle_cast(node: Apply, mapping: dict) -> None:
+    """:class:`Compositef32` handler for a :class:`Cast` node.
+
+    A cast to ``float16`` becomes a cast to ``float32``; a cast whose (new)
+    input already has the target dtype disappears.
+    """
+    target = node.op.o_type
+    dtype = "float32" if target == float16 else target.dtype
+    (out,) = node.outputs
+    mapping[out] = cast(mapping[node.inputs[0]], dtype)
+
+
+def handle_composite(node: Apply, mapping: dict) -> None:
+    """:class:`Compositef32` handler for a nested :class:`Composite` node:
+    its inner graph is converted too, and the new composite applied."""
+    new_inner_ins, new_inner_outs = composite_f32.apply(node.op.fgraph)
+    new_op = Composite(new_inner_ins, new_inner_outs)
+    new_outs = new_op.make_node(*[mapping[i] for i in node.inputs]).outputs
+    for out, new_out in zip(node.outputs, new_outs):
+        mapping[out] = new_out
+
+
+Compositef32.special[Cast] = handle_cast
+Compositef32.special[Composite] = handle_composite

@@ -276,16 +276,56 @@ class RoundHalfToEven(_ZeroGradUnaryOp):
 round_half_to_even = RoundHalfToEven(same_out_float_only, name="round_half_to_even")
 
 
+def _round_half_away(x: Any) -> Any:
+    t = np.trunc(x)
+    # x - trunc(x) is exact, so ties are detected exactly (unlike
+    # floor(x + 0.5), which rounds 0.49999999999999994 up). inf - inf is
+    # NaN there, which correctly keeps t.
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t)
+
+
+def round_half_away_from_zero_(a: Any) -> np.floating:
+    """Round the number ``a`` to the nearest integer, ties away from zero.
+
+    ``round_half_away_from_zero_(2.5) == 3.0`` and ``(-2.5) == -3.0``; the
+    result is a NumPy float (``float64`` unless ``a`` is a lower-precision
+    NumPy float).
+    """
+    arr = np.asarray(a)
+    if arr.ndim != 0:
+        raise TypeError(
+            "round_half_away_from_zero_ rounds one number; use "
+            f"round_half_away_from_zero_vec for arrays (got shape {arr.shape})"
+        )
+    if arr.dtype.kind not in "fc" or arr.dtype == np.float16:
+        arr = arr.astype(np.float64)
+    return _round_half_away(arr)[()]
+
+
+def round_half_away_from_zero_vec64(a: Any) -> np.ndarray:
+    """Element-wise :func:`round_half_away_from_zero_`, as a ``float64`` array."""
+    return np.asarray(_round_half_away(np.asarray(a, dtype=np.float64)))
+
+
+def round_half_away_from_zero_vec32(a: Any) -> np.ndarray:
+    """Element-wise :func:`round_half_away_from_zero_`, as a ``float32`` array."""
+    return np.asarray(_round_half_away(np.asarray(a, dtype=np.float32)))
+
+
+def round_half_away_from_zero_vec(a: Any) -> np.ndarray:
+    """Element-wise rounding, ties away from zero: ``float32`` stays ``float32``,
+    anything else gives ``float64``."""
+    if getattr(a, "dtype", None) == np.float32:
+        return round_half_away_from_zero_vec32(a)
+    return round_half_away_from_zero_vec64(a)
+
+
 class RoundHalfAwayFromZero(_ZeroGradUnaryOp):
     """Round to the nearest integer, ties away from zero (C's ``round``)."""
 
     def impl(self, x):
-        t = np.trunc(x)
-        # x - trunc(x) is exact, so ties are detected exactly (unlike
-        # floor(x + 0.5), which rounds 0.49999999999999994 up). inf - inf is
-        # NaN there, which correctly keeps t.
-        with np.errstate(invalid="ignore"):
-            return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t)
+        return _round_half_away(x)
 
 
 round_half_away_from_zero = RoundHalfAwayFromZero(

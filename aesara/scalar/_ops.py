@@ -35,6 +35,7 @@ from aesara.scalar.basic import (
     float16,
     float32,
     float64,
+    float_out,
     get_scalar_type,
     int8,
     int16,
@@ -402,6 +403,36 @@ class Add(ScalarOp):
 
 
 add = Add(upcast_out, name="add")
+
+
+class Mean(ScalarOp):
+    """The arithmetic mean of any number of inputs (always ``float64``).
+
+    Unlike Aesara 2.9, which hands element-wise use to ``numpy.mean`` (and so
+    fails inside ``Elemwise``), the mean is computed from the inputs
+    themselves, element by element. The mean of no inputs is ``0.0``.
+    """
+
+    identity = 0
+    commutative = True
+    # mean(mean(a, b), c) is not mean(a, b, c).
+    associative = False
+
+    def impl(self, *inputs):
+        if not inputs:
+            return np.float64(0.0)
+        return np.true_divide(functools.reduce(np.add, inputs), len(inputs))
+
+    def L_op(self, inputs, outputs, output_gradients):
+        (gz,) = output_gradients
+        share = gz / len(inputs)
+        return [
+            _float_zeros_like(x) if x.type in discrete_types else _real_part(share, x)
+            for x in inputs
+        ]
+
+
+mean = Mean(float_out, name="mean")
 
 
 class Mul(ScalarOp):

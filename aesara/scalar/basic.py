@@ -1217,3 +1217,55 @@ from aesara.scalar._ops import (  # noqa: E402
 from aesara.scalar._elementary import abs  # noqa: E402
 
 # isort: on
+
+
+# Aesara 2.9 renamed these ops (``true_div`` -> ``true_divide``...). The ops
+# keep their names here (graphs print ``true_div``); the new names are the same
+# objects, so either spelling builds, compares and rewrites identically.
+from aesara.scalar._elementary import sqr  # noqa: E402
+from aesara.scalar._ops import (  # noqa: E402
+    IntDiv,
+    TrueDiv,
+    _cast_mapping,  # noqa: F401 - dtype -> Cast op, as in Aesara
+    true_div,
+)
+
+true_divide = true_div
+divide = true_div
+TrueDivide = TrueDiv
+floor_divide = int_div
+FloorDivide = IntDiv
+square = sqr
+
+# The float16 -> float32 graph converter (see aesara.scalar._composite).
+from aesara.scalar._composite import (  # noqa: E402, F401
+    Compositef32,
+    composite_f32,
+    handle_cast,
+    handle_composite,
+)
+
+# Aesara 2.9's NumPy helpers behind ``round_half_away_from_zero``.
+from aesara.scalar._elementary import (  # noqa: E402, F401
+    round_half_away_from_zero_,
+    round_half_away_from_zero_vec,
+    round_half_away_from_zero_vec32,
+    round_half_away_from_zero_vec64,
+)
+
+#: ``(old name, warning, object)`` for the deprecated names of this module.
+DEPRECATED_NAMES: list[tuple[str, str, Any]] = [
+    ("Inv", "`Inv` is deprecated; use `Reciprocal` instead.", Reciprocal),  # noqa: F405
+    ("inv", "`inv` is deprecated; use `reciprocal` instead.", reciprocal),  # noqa: F405
+]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: deprecated names still resolve, with a DeprecationWarning.
+    import warnings
+
+    for old_name, msg, obj in DEPRECATED_NAMES:
+        if name == old_name:
+            warnings.warn(msg, DeprecationWarning, stacklevel=2)
+            return obj
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

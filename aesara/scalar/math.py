@@ -46,6 +46,7 @@ __all__ = [
     "Erfcinv",
     "erfcinv",
     "OwensT",
+    "Owens_t",
     "owens_t",
     "Gamma",
     "gamma",

@@ -18,7 +18,7 @@ from aesara.graph.basic import Constant, Variable, clone_replace, graph_inputs
 from aesara.scan.utils import expand_empty, safe_new, until
 from aesara.updates import OrderedUpdates
 
-__all__ = ["scan"]
+__all__ = ["get_updates_and_outputs", "scan"]
 
 
 def isNaN_or_Inf_or_None(x: Any) -> bool:
@@ -224,6 +224,22 @@ def _classify_return(ret: Any) -> tuple[Variable | None, list, dict]:
         "updates dict, an until(...) condition, or a tuple of those; got "
         f"{type(ret).__name__}"
     )
+
+
+def get_updates_and_outputs(ls: Any) -> tuple[Variable | None, list, dict]:
+    """Sort what a Scan step function returned into condition, outputs and updates.
+
+    A step may return outputs (a variable or a list of them), an updates dict
+    (or a list of ``(shared, new value)`` pairs), an
+    :class:`~aesara.scan.utils.until` condition, or a tuple of those in any
+    order. ``ValueError`` says what could not be understood.
+
+    Returns
+    -------
+    tuple
+        ``(condition or None, list of outputs, dict of updates)``.
+    """
+    return _classify_return(ls)
 
 
 def _snapshot_shared() -> int:

@@ -51,7 +51,43 @@ from aesara.graph.fg import FunctionGraph
 from aesara.graph.op import HasInnerGraph, Op
 from aesara.tensor.type import TensorType
 
-__all__ = ["Scan", "ScanInfo", "ScanMethodsMixin", "ScanRunner"]
+__all__ = [
+    "Scan",
+    "ScanInfo",
+    "ScanMethodsMixin",
+    "ScanRunner",
+    "check_broadcast",
+    "copy_var_format",
+    "profile_printer",
+]
+
+# Message templates (``%`` formatting) for a state whose initial value and
+# step result disagree; kept under Aesara's names for code that formats them.
+#: ``(kind, name, position, dtype, ndim, inner name, inner dtype, inner ndim)``
+err_msg1 = (
+    "Scan: the inner function's variable does not match its outer value. The "
+    "%s %s (argument number %d) has dtype %s and %d dimension(s), while the "
+    "inner-function variable %s standing for one step of it has dtype %s and "
+    "%d dimension(s); it must have the same dtype and one dimension less (the "
+    "first dimension of an initial state counts the past steps used: a step "
+    "returning a vector of size d reading the previous step needs an initial "
+    "state of shape (1, d)). Add the missing dimension to the initial state, "
+    "e.g. with dimshuffle or shape_padleft."
+)
+#: ``(name, position, initial dtype, step result dtype)``
+err_msg2 = (
+    "Scan: the initial state (outputs_info) %s (argument number %d) has dtype "
+    "%s, but the step function returns dtype %s for it; the step's result was "
+    "probably upcast or downcast. Cast one of them so that they agree."
+)
+#: ``(name, position, initial ndim, step result ndim)``
+err_msg3 = (
+    "Scan: the initial state (outputs_info) %s (argument number %d) has %d "
+    "dimension(s), but the step function returns %d dimension(s) for it (one "
+    "less than the initial state is expected: its first dimension counts the "
+    "past steps used). Add the missing dimension to the initial state, e.g. "
+    "with dimshuffle or shape_padleft."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -838,6 +874,58 @@ def _filter_same_type(t: Any, v: Any, what: str) -> Variable:
         raise TypeError(f"Scan: {what} must be of type {t}, got {got}") from e
 
 
+def check_broadcast(v1: Variable, v2: Variable) -> None:
+    """Raise ``TypeError`` when ``v1`` and ``v2`` disagree on broadcastable axes.
+
+    ``v1`` is an output of a Scan's step and ``v2`` the initial value given in
+    ``outputs_info``; their trailing axes (as many as the smaller number of
+    dimensions) must agree on being broadcastable (length fixed to 1). A
+    typical cause is a length-1 dimension fixed on one side only. Nothing is
+    checked when neither is a tensor.
+    """
+    if not isinstance(v1.type, TensorType) and not isinstance(v2.type, TensorType):
+        return
+    n = min(v1.type.ndim, v2.type.ndim)
+    if n == 0:
+        return
+    for k, (b1, b2) in enumerate(
+        zip(v1.type.broadcastable[-n:], v2.type.broadcastable[-n:])
+    ):
+        if b1 != b2:
+            # Axes counted from 1, as in Aesara's message.
+            a1 = k + n - v1.type.ndim + 1
+            a2 = k + n - v2.type.ndim + 1
+            raise TypeError(
+                f"Scan: the broadcastable pattern of the step's output ({v1.type}) "
+                f"does not match the one of outputs_info ({v2.type}): axis {a1} "
+                f"of the output is broadcastable={b1!r}, axis {a2} of outputs_info "
+                f"is broadcastable={b2!r}. A length-1 dimension is fixed on one "
+                "side only; make them agree, e.g. with "
+                "aesara.tensor.specify_broadcastable or aesara.tensor.unbroadcast."
+            )
+
+
+def copy_var_format(var: Any, as_var: Variable) -> Any:
+    """``var`` converted to ``as_var``'s dtype and type.
+
+    When ``var`` has one more dimension than ``as_var`` (a trace of it over
+    steps), its first dimension is kept and the others take ``as_var``'s
+    static shape. Objects without a ``dtype`` (non-tensors) come back as they
+    are. A ``TypeError`` says when ``var`` cannot take that type.
+    """
+    if not hasattr(var, "dtype"):
+        return var
+    out = var
+    if out.type.dtype != as_var.type.dtype:
+        out = out.astype(as_var.type.dtype)
+    if out.type.ndim == as_var.type.ndim:
+        return as_var.type.filter_variable(out)
+    target = as_var.type.clone(
+        shape=tuple(var.type.shape[:1]) + tuple(as_var.type.shape)
+    )
+    return target.filter_variable(out)
+
+
 # ---------------------------------------------------------------------------------
 # The compiled inner graph and the loop
 # ---------------------------------------------------------------------------------
@@ -1146,3 +1234,70 @@ def _chronological(buf: np.ndarray, total: int) -> np.ndarray:
     if shift == 0:
         return buf
     return np.concatenate([buf[shift:], buf[:shift]])
+
+
+def profile_printer(
+    message: Any,
+    compile_time: float,
+    fct_call_time: float,
+    apply_time: dict,
+    apply_cimpl: dict,
+    outputs_size: dict,
+    file: Any,
+) -> None:
+    """Print the overhead of each profiled Scan node (a profiler printer).
+
+    Registered with :func:`aesara.compile.profiling.register_profiler_printer`,
+    so a profile summary of a function holding Scan nodes that ran ends with,
+    per node: the node's time, its inner function's time, the time of the
+    inner function's nodes, and those two as shares of the node's time. An
+    inner function is only profiled with ``aesara.scan(..., profile=True)``
+    (or ``config.profile``).
+    """
+    scans = [
+        (node, t)
+        for (_, node), t in apply_time.items()
+        if isinstance(getattr(node, "op", None), Scan) and t > 0
+    ]
+    if not scans:
+        return
+    print("", file=file)
+    print("Scan overhead:", file=file)
+    print(
+        "<Scan op time(s)> <sub scan fct time(s)> <sub scan op time(s)> "
+        "<sub scan fct time(% scan op time)> <sub scan op time(% scan op time)> "
+        "<node>",
+        file=file,
+    )
+    total = total_fct = total_ops = 0.0
+    for node, t in scans:
+        inner = node.op.inner_profile
+        if inner is None:
+            print(
+                "  A Scan node's inner function was not profiled: pass "
+                "profile=True to aesara.scan (or set config.profile) to see it.",
+                file=file,
+            )
+            continue
+        fct = inner.fct_call_time
+        ops = sum(inner.apply_time.values())
+        total, total_fct, total_ops = total + t, total_fct + fct, total_ops + ops
+        print(
+            f"      {t:5.1f}s  {fct:5.1f}s  {ops:5.1f}s  {fct / t * 100:5.1f}%  "
+            f"{ops / t * 100:5.1f}%",
+            node,
+            file=file,
+        )
+    if total == 0:
+        print("  No Scan node has its inner function profiled.", file=file)
+    else:
+        print(
+            f"total {total:5.1f}s  {total_fct:5.1f}s  {total_ops:5.1f}s  "
+            f"{total_fct / total * 100:5.1f}%  {total_ops / total * 100:5.1f}%",
+            file=file,
+        )
+
+
+from aesara.compile.profiling import register_profiler_printer  # noqa: E402
+
+register_profiler_printer(profile_printer)

@@ -7,7 +7,10 @@
   node's inputs and outputs by kind, editable, that builds a new node;
 * :func:`reconstruct_graph`: a copy of an inner graph with new inputs;
 * :func:`scan_can_remove_outs`, :func:`compress_outs`: which outputs of a Scan
-  can be dropped, and the inner graph and inputs without them.
+  can be dropped, and the inner graph and inputs without them;
+* :class:`Validator`: whether variables can be computed without some others;
+* :class:`ScanProfileStats`: the profile of a Scan's loop;
+* :func:`traverse`: a graph walk used when moving a Scan's inputs.
 """
 
 from __future__ import annotations
@@ -16,12 +19,24 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
+from aesara.compile.profiling import ProfileStats
 from aesara.graph.basic import Constant, Variable, clone_replace, graph_inputs
-from aesara.scan.scan_args import ScanArgs
+from aesara.scan.scan_args import (
+    FieldInfo,
+    ScanArgs,
+    default_filter_scanargs,
+    safe_index,
+)
 
 __all__ = [
+    "FieldInfo",
     "InnerFunctionError",
     "ScanArgs",
+    "ScanProfileStats",
+    "Validator",
+    "default_filter_scanargs",
+    "safe_index",
+    "traverse",
     "compress_outs",
     "expand_empty",
     "forced_replace",
@@ -281,3 +296,173 @@ def compress_outs(op: Any, not_required: Sequence[int], inputs: Sequence[Variabl
         args.outer_inputs,
         map_old_new,
     )
+
+
+class Validator:
+    """Decide whether variables can be computed without some "invalid" variables.
+
+    Used when moving computations out of a Scan's inner graph: the inner
+    inputs that change every step are *invalid* outside the loop, some of
+    them have an outer *equivalent* usable instead.
+
+    Parameters
+    ----------
+    valid
+        Variables known to be usable.
+    invalid
+        Variables that must not be used.
+    valid_equivalent
+        Maps (invalid) variables to (valid) variables that can stand for them.
+    """
+
+    def __init__(
+        self,
+        valid: Sequence[Variable] | None = None,
+        invalid: Sequence[Variable] | None = None,
+        valid_equivalent: dict | None = None,
+    ):
+        valid_equivalent = dict(valid_equivalent or {})
+        self.valid = set(valid or ())
+        self.invalid = set(invalid or ())
+        self.valid_equivalent = valid_equivalent
+        self.valid.update(valid_equivalent.values())
+        self.invalid.update(valid_equivalent.keys())
+
+    def _answer(self, v: Variable) -> tuple[Variable, bool] | None:
+        if v in self.valid:
+            return v, True
+        if v in self.valid_equivalent:
+            return self.valid_equivalent[v], False
+        return None
+
+    def check(self, out: Variable) -> tuple[Variable, bool] | None:
+        """Whether ``out`` can be computed from valid variables only.
+
+        Returns
+        -------
+        ``(out, True)`` when ``out`` is valid; ``(equivalent, False)`` when it
+        is not but a valid equivalent exists (built here when needed, by
+        re-applying ``out``'s ops to the equivalents of its inputs); ``None``
+        otherwise. Variables without an owner that are not marked invalid
+        count as valid. What was learned is remembered for later calls.
+        """
+        # Post-order walk without recursion (inner graphs can be deep).
+        stack = [(out, False)]
+        while stack:
+            v, inputs_done = stack.pop()
+            if v in self.valid or v in self.invalid:
+                continue
+            if v.owner is None:
+                self.valid.add(v)
+                continue
+            if not inputs_done:
+                stack.append((v, True))
+                stack.extend(
+                    (i, False)
+                    for i in v.owner.inputs
+                    if i not in self.valid and i not in self.invalid
+                )
+                continue
+            answers = [self._answer(i) for i in v.owner.inputs]
+            if any(a is None for a in answers):
+                self.invalid.add(v)
+            elif all(is_valid for _, is_valid in answers):
+                self.valid.add(v)
+            else:
+                node = v.owner.clone_with_new_inputs([a for a, _ in answers])
+                equivalent = node.outputs[v.owner.outputs.index(v)]
+                self.invalid.add(v)
+                self.valid.add(equivalent)
+                self.valid_equivalent[v] = equivalent
+        return self._answer(out)
+
+
+def traverse(
+    out: Variable, x: Variable, x_copy: Variable, d: dict, visited: set | None = None
+) -> dict:
+    """Walk the graph of ``out`` looking for ``x``; return ``d``.
+
+    Aesara used this to move a Scan's inputs between devices (replacing
+    ``x`` by a transfer of ``x_copy``, recorded in ``d``). There is a single
+    device here, so there is never anything to record: ``d`` comes back
+    unchanged when ``x`` is not in the graph, and reaching ``x`` raises
+    ``RuntimeError`` (the move is not supported), as in Aesara.
+
+    Parameters
+    ----------
+    out
+        Where the walk starts.
+    x, x_copy
+        The variable looked for and its replacement.
+    d
+        The replacements found so far.
+    visited
+        Variables already walked (updated in place).
+    """
+    visited = set() if visited is None else visited
+    stack = [out]
+    while stack:
+        v = stack.pop()
+        if v in visited:
+            continue
+        visited.add(v)
+        if v is x or v == x:
+            raise RuntimeError(
+                f"traverse: moving {x} to another device is not supported"
+            )
+        if v.owner is not None:
+            stack.extend(reversed(v.owner.inputs))
+    return d
+
+
+class ScanProfileStats(ProfileStats):
+    """The profile of a Scan's loop (calls, steps, time in the inner VM).
+
+    Parameters
+    ----------
+    atexit_print
+        Print the summary when the process exits.
+    name
+        The Scan's name, shown in the summary.
+    **kwargs
+        Initial attribute values, as for :class:`ProfileStats`.
+    """
+
+    show_sum = False
+    callcount = 0
+    nbsteps = 0
+    call_time = 0.0
+
+    def __init__(self, atexit_print: bool = True, name: str | None = None, **kwargs):
+        super().__init__(atexit_print, **kwargs)
+        self.name = name
+
+    def summary_globals(self, file) -> None:
+        # The process-wide figures belong to the outer function's profile.
+        return None
+
+    def summary_function(self, file) -> None:
+        # A Scan that never ran (e.g. replaced by a rewrite) has nothing to say.
+        if self.callcount == 0:
+            return
+        title = "Scan Op profiling" + (f" ({self.name})" if self.name else "")
+        print("", file=file)
+        print(title, file=file)
+        print("=" * len(title), file=file)
+        print(f"  Message: {self.message}", file=file)
+        print(
+            f"  Time in {self.callcount} calls of the op (for a total of "
+            f"{self.nbsteps} steps) {self.call_time:.3g}s",
+            file=file,
+        )
+        in_vm = self.vm_call_time
+        share = 100.0 * in_vm / self.call_time if self.call_time > 0 else 0.0
+        print(
+            f"  Total time spent in calling the VM {in_vm:e}s ({share:.3f}%)", file=file
+        )
+        print(
+            f"  Total overhead (computing slices..) {self.call_time - in_vm:e}s "
+            f"({100.0 - share if self.call_time > 0 else 100.0:.3f}%)",
+            file=file,
+        )
+        print("", file=file)

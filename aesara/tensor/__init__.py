@@ -154,3 +154,17 @@ from aesara.tensor.io import load  # noqa: E402, F401 - Aesara star-imports tens
 from aesara.printing import register_tensor_printers  # noqa: E402
 
 register_tensor_printers()
+
+
+def __getattr__(name: str):
+    # PEP 562: aesara.tensor.math's deprecated names (``abs_``, ``inv``) are
+    # reachable here too, as in Aesara, with the same DeprecationWarning.
+    import sys
+    import warnings
+
+    _math = sys.modules["aesara.tensor.math"]
+    if name in _math._DEPRECATED:
+        msg, target = _math._DEPRECATED[name]
+        warnings.warn(msg, DeprecationWarning, stacklevel=2)
+        return getattr(_math, target)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -538,6 +538,11 @@ class AllocDiag(Op):
         return [self(eval_points[0])]
 
 
+#: The main diagonal over the first two axes (``ExtractDiag()``), as in Aesara:
+#: ``extract_diag(m)`` is ``numpy.diagonal(m)``.
+extract_diag = ExtractDiag()
+
+
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> TensorVariable:
     """The diagonal ``offset`` of ``a`` over ``(axis1, axis2)`` (``numpy.diagonal``)."""
     a = as_tensor_variable(a)
@@ -940,6 +945,7 @@ __all__ = [
     "DiagonalScatter",
     "diagonal",
     "diag",
+    "extract_diag",
     "trace",
     "Nonzero",
     "nonzero",

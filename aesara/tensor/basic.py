@@ -33,7 +33,9 @@ from aesara.tensor.type import (
     float_dtypes,
     integer_dtypes,
 )
-from aesara.tensor.var import TensorConstant, TensorVariable
+
+# get_unique_value lives with the tensor variables, as in Aesara.
+from aesara.tensor.var import TensorConstant, TensorVariable, get_unique_value
 
 # ----------------------------------------------------------------------------
 # Lazily imported collaborators
@@ -366,17 +368,6 @@ def numpy_scalar(data: Any) -> np.ndarray:
     if data.size != 1 or data.dtype == object:
         raise NotScalarConstantError(f"{data!r} is not a scalar")
     return data.reshape(())
-
-
-def get_unique_value(x: Any) -> Any:
-    """The value every element of a non-empty constant array shares, else ``None``."""
-    if isinstance(x, Constant):
-        data = x.data
-        if isinstance(data, np.ndarray) and data.ndim > 0 and data.size > 0:
-            flat = data.ravel()
-            if np.all(flat == flat[0]):
-                return flat[0]
-    return None
 
 
 _PASS_THROUGH_OPS = (

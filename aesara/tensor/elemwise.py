@@ -30,6 +30,10 @@ from aesara.graph.basic import Apply, Constant, Variable
 from aesara.graph.null_type import NullType
 from aesara.graph.op import Op
 
+# Aesara defines the printer here; in this project printers live with the
+# pretty-printer (keyed by op), and this is the same class.
+from aesara.printing import DimShufflePrinter  # noqa: F401
+
 __all__ = [
     "DimShuffle",
     "Elemwise",

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,12 @@ def load(path: Any, dtype: Any, shape: tuple, mmap_mode: str | None = None):
     >>> f = function([], x.sum())  # doctest: +SKIP
     """
     return LoadFromDisk(dtype, shape, mmap_mode)(path)
+
+
+#: Whether ``mpi4py`` is installed (the MPI ops can run). Checked without
+#: importing it: importing ``mpi4py.MPI`` starts MPI, which only the MPI ops
+#: should do.
+mpi_enabled: bool = importlib.util.find_spec("mpi4py") is not None
 
 
 def _comm():

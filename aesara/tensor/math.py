@@ -1325,6 +1325,11 @@ from aesara.tensor._products import _dot  # noqa: E402, F401
 
 __all__ += _special_all + _products_all
 
+# 1-d convolution (numpy.convolve), in a module of its own.
+from aesara.tensor._convolve import Convolve, convolve  # noqa: E402, F401
+
+__all__ += ["convolve"]
+
 # The reductions Aesara also has as op classes (with ``makeKeepDims``), and
 # ``cov``, live in modules of their own.
 from aesara.tensor._reduction_ops import (  # noqa: E402, F401

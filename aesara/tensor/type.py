@@ -794,6 +794,49 @@ _plural_kinds = {
     "col": "cols",
 }
 
+
+def _is_sparse_type(t: Any) -> bool:
+    # Sparse types subclass TensorType. Only consult aesara.sparse when some
+    # code already imported it (no sparse type can exist otherwise), so this
+    # check never pulls SciPy's sparse machinery into a dense-only program.
+    import sys
+
+    sparse_type = sys.modules.get("aesara.sparse.type")
+    cls = getattr(sparse_type, "SparseTensorType", None)
+    return cls is not None and isinstance(t, cls)
+
+
+class DenseTypeMeta(type(TensorType)):
+    """Metaclass of :class:`DenseTensorType`: any non-sparse ``TensorType`` is dense."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, TensorType) and not _is_sparse_type(obj)
+
+
+class DenseTensorType(TensorType, metaclass=DenseTypeMeta):
+    """The type of dense tensors, as opposed to sparse ones.
+
+    Every :class:`TensorType` that is not a sparse type counts as a
+    ``DenseTensorType``: ``isinstance(t, DenseTensorType)`` is true for
+    ``TensorType("float64", (None,))`` and false for
+    ``aesara.sparse.type.SparseTensorType("csr", "float64")``. Calling the
+    class builds an ordinary :class:`TensorType` (which is dense), so that
+    types made either way compare equal and work everywhere.
+
+    Examples
+    --------
+    >>> from aesara.tensor.type import DenseTensorType, TensorType
+    >>> t = DenseTensorType("float64", shape=(None,))
+    >>> type(t) is TensorType, isinstance(t, DenseTensorType)
+    (True, True)
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> TensorType:  # type: ignore[misc]
+        # Python skips __init__ because the result is not a real instance of
+        # ``cls``; TensorType's own constructor has already run.
+        return TensorType(*args, **kwargs)
+
+
 __all__ = [
     "TensorType",
     "tensor",

@@ -800,6 +800,73 @@ def _none_const():
 TensorType.variable_type = TensorVariable
 TensorType.constant_type = TensorConstant
 
+
+def get_unique_value(x: Any) -> Any:
+    """The value every element of a non-empty constant array shares, else ``None``.
+
+    Parameters
+    ----------
+    x
+        Any variable; only a :class:`~aesara.graph.basic.Constant` holding an
+        array with at least one dimension and one element can have a unique
+        value.
+
+    Returns
+    -------
+    The shared element (a NumPy scalar) or ``None`` (not a constant, a 0-d or
+    empty array, or elements that differ).
+    """
+    if isinstance(x, Constant):
+        return _unique_value(x.data)
+    return None
+
+
+def _has_dense_type(obj: Any) -> bool:
+    from aesara.tensor.type import DenseTensorType
+
+    return isinstance(getattr(obj, "type", None), DenseTensorType)
+
+
+class DenseVariableMeta(type):
+    """Metaclass of :class:`DenseTensorVariable`: a tensor variable of a dense type."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, TensorVariable) and _has_dense_type(obj)
+
+
+class DenseTensorVariable(TensorVariable, metaclass=DenseVariableMeta):
+    """A variable of a dense tensor type (see :class:`~aesara.tensor.type.DenseTensorType`).
+
+    ``isinstance(v, DenseTensorVariable)`` is true for every
+    :class:`TensorVariable` (constants included) whose type is not sparse, and
+    false for sparse variables and for shared variables (which, as in Aesara,
+    are not ``TensorVariable`` objects). Calling the class builds an ordinary
+    :class:`TensorVariable`.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> TensorVariable:  # type: ignore[misc]
+        return TensorVariable(*args, **kwargs)
+
+
+class DenseConstantMeta(type):
+    """Metaclass of :class:`DenseTensorConstant`: a tensor constant of a dense type."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, TensorConstant) and _has_dense_type(obj)
+
+
+class DenseTensorConstant(TensorConstant, metaclass=DenseConstantMeta):
+    """A constant of a dense tensor type (see :class:`DenseTensorVariable`).
+
+    ``isinstance(c, DenseTensorConstant)`` is true for every
+    :class:`TensorConstant` whose type is not sparse. Calling the class builds
+    an ordinary :class:`TensorConstant`.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> TensorConstant:  # type: ignore[misc]
+        return TensorConstant(*args, **kwargs)
+
+
 __all__ = [
     "TensorVariable",
     "TensorConstant",

@@ -88,11 +88,6 @@ _IMPL_DETAIL = (
 
 MODULES.update(
     {
-        "aesara.link.numba.dispatch.random": (
-            MISSING,
-            "random variables are not translated to Numba yet (their graphs "
-            "run on the Python linker)",
-        ),
         "aesara.link.numba.dispatch.scan": (
             MISSING,
             "Scan is not translated to Numba yet (its graphs run on the Python linker)",
@@ -105,77 +100,23 @@ MODULES.update(
     }
 )
 
-_names(
-    MISSING,
-    _TODO,
-    "aesara",
-    "disable_log_handler rpath",
+_VIEW_COPY_C_CODE = (
+    "registers per-type C code for ViewOp/DeepCopyOp; here those ops are "
+    "Python ops (a view is the input object itself, a copy uses the value's "
+    "own copy), compiled graphs handle them without generated C, so there is "
+    "no per-type C code to register"
 )
 _names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
+    DIFFERENT,
+    _VIEW_COPY_C_CODE,
     "aesara.compile",
-    (
-        "AddDestroyHandler AddFeatureOptimizer OPT_FAST_COMPILE OPT_FAST_RUN "
-        "OPT_FAST_RUN_STABLE OPT_MERGE OPT_NONE OPT_O2 OPT_O3 OPT_STABILIZE "
-        "OPT_UNSAFE PrintCurrentFunctionGraph alias_root get_info_on_inputs "
-        "instantiated_default_mode local_useless register_deep_copy_op_c_code "
-        "register_view_op_c_code view_tree_set"
-    ),
+    "register_deep_copy_op_c_code register_view_op_c_code",
 )
 _names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.builders",
-    "construct_nominal_fgraph infer_shape",
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.compilelock",
-    "local_mem",
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.debugmode",
-    "default_make_thunk",
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.function",
-    "orig_function",
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.function.pfunc",
-    "iter_over_pairs",
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.function.types",
-    "DUPLICATE get_info_on_inputs",
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.mode",
-    "exclude get_target_language instantiated_default_mode",
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
+    DIFFERENT,
+    _VIEW_COPY_C_CODE,
     "aesara.compile.ops",
-    ("OutputGuard load_back register_deep_copy_op_c_code register_view_op_c_code"),
-)
-_names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.compile.sharedvalue",
-    "collect_new_shareds",
+    "register_deep_copy_op_c_code register_view_op_c_code",
 )
 _names(
     INTERNAL,
@@ -199,33 +140,6 @@ _names(
     "ContextsParam",
 )
 _names(
-    MISSING,
-    _TODO,
-    "aesara.d3viz.d3viz",
-    "safe_json",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.d3viz.formatting",
-    (
-        "apply_label apply_profile broadcastable_to_str dict_to_pdnode "
-        "dtype_to_char pydot_imported pydot_imported_msg var_label var_tag"
-    ),
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.gradient",
-    "as_list_or_tuple grad_time",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.graph.basic",
-    "NoParams NodeAndChildren replace_nominals_with_dummies",
-)
-_names(
     INTERNAL,
     _TYPING,
     "aesara.graph.fg",
@@ -238,40 +152,6 @@ _names(
     "InputStorageType StorageCellType",
 )
 _names(
-    MISSING,
-    _TODO,
-    "aesara.graph.opt",
-    (
-        "CheckStackTraceFeature CheckStackTraceRewriter DispatchingFeature "
-        "MetaNodeRewriter MetaNodeRewriterSkip check_chain "
-        "inplace_graph_rewriter merge_dict walking_rewriter "
-        "LocalMetaOptimizerSkipAssertionError"
-    ),
-)
-_names(
-    INTERNAL,
-    _REWRITE,
-    "aesara.graph.opt",
-    "LocalMetaOptimizer topogroup_optimizer",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.graph.opt_utils",
-    "is_same_graph_with_merge",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.graph.rewriting.basic",
-    (
-        "CheckStackTraceFeature CheckStackTraceRewriter DispatchingFeature "
-        "MetaNodeRewriter MetaNodeRewriterSkip check_chain "
-        "inplace_graph_rewriter merge_dict walking_rewriter "
-        "LocalMetaOptimizerSkipAssertionError"
-    ),
-)
-_names(
     INTERNAL,
     _TYPING,
     "aesara.graph.rewriting.basic",
@@ -279,42 +159,9 @@ _names(
 )
 _names(
     INTERNAL,
-    _REWRITE,
-    "aesara.graph.rewriting.basic",
-    (
-        "LocalMetaOptimizer inplace_optimizer pre_greedy_local_optimizer "
-        "topogroup_optimizer"
-    ),
-)
-_names(
-    INTERNAL,
     _TYPING,
     "aesara.graph.rewriting.db",
     "RewritesType",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.graph.rewriting.db",
-    "DB",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.graph.rewriting.unify",
-    "apply_Op_ExpressionTuple car_Type cdr_Type",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.graph.rewriting.utils",
-    "is_same_graph_with_merge optimize_graph",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.graph.unify",
-    "apply_Op_ExpressionTuple car_Type cdr_Type",
 )
 _names(
     INTERNAL,
@@ -571,10 +418,26 @@ _names(
     ),
 )
 _names(
-    MISSING,
-    _TODO,
-    "aesara.link.utils",
-    "register_thunk_trace_excepthook",
+    INTERNAL,
+    _DISPATCH,
+    "aesara.link.numba.dispatch.random",
+    (
+        "numba_funcify_BernoulliRV numba_funcify_CategoricalRV "
+        "numba_funcify_CauchyRV numba_funcify_DirichletRV numba_funcify_GammaRV "
+        "numba_funcify_HalfNormalRV numba_funcify_NegBinomialRV "
+        "numba_funcify_ParetoRV"
+    ),
+)
+_names(
+    INTERNAL,
+    _DISPATCH_HELPER,
+    "aesara.link.numba.dispatch.random",
+    (
+        "NumPyRandomGeneratorType_dirichlet NumPyRandomGeneratorType_gumbel "
+        "cauchy_scalar_fn copy_NumPyRandomGeneratorType gamma_scalar_fn "
+        "get_numba_type_RandomGeneratorType halfnormal_scalar_fn "
+        "make_numba_random_fn pareto_scalar_fn random_dirichlet random_gumbel"
+    ),
 )
 _names(
     INTERNAL,
@@ -617,12 +480,6 @@ _names(
     "Link",
 )
 _names(
-    IN_PROGRESS,
-    _IN_PROGRESS,
-    "aesara.printing",
-    "IDTypesType set_precedence special use_ascii",
-)
-_names(
     INTERNAL,
     _IMPL_DETAIL,
     "aesara.sandbox.fourier",
@@ -641,45 +498,10 @@ _names(
     "message",
 )
 _names(
-    MISSING,
-    _TODO,
-    "aesara.scalar",
-    (
-        "Compositef32 FloorDivide Mean Owens_t TrueDivide composite_f32 divide "
-        "floor_divide handle_cast handle_composite mean "
-        "round_half_away_from_zero_ round_half_away_from_zero_vec square "
-        "true_divide Inv inv"
-    ),
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.scalar.basic",
-    (
-        "Compositef32 FloorDivide Mean TrueDivide _cast_mapping composite_f32 "
-        "divide floor_divide handle_cast handle_composite mean "
-        "round_half_away_from_zero_ round_half_away_from_zero_vec "
-        "round_half_away_from_zero_vec32 round_half_away_from_zero_vec64 square "
-        "true_divide Inv inv"
-    ),
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.scan.basic",
-    "get_updates_and_outputs",
-)
-_names(
     INTERNAL,
     _TYPING,
     "aesara.scan.op",
     "TensorConstructorType",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.scan.op",
-    ("check_broadcast copy_var_format err_msg1 err_msg2 err_msg3 profile_printer"),
 )
 _names(
     INTERNAL,
@@ -705,15 +527,6 @@ _names(
         "push_out_non_seq_scan push_out_seq_scan "
         "remove_constants_and_unused_inputs_scan reshape_output_storage "
         "sanitize save_mem_new_scan scan_merge_inouts select_max select_min"
-    ),
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.scan.utils",
-    (
-        "FieldInfo ScanProfileStats Validator default_filter_scanargs "
-        "safe_index traverse"
     ),
 )
 _names(
@@ -757,18 +570,6 @@ _names(
     "TensorLike",
 )
 _names(
-    MISSING,
-    _TODO,
-    "aesara.tensor",
-    "convolve extract_diag abs_ inv",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.basic",
-    "extract_diag",
-)
-_names(
     INTERNAL,
     _REWRITE,
     "aesara.tensor.basic_opt",
@@ -807,24 +608,6 @@ _names(
     _C_CODEGEN,
     "aesara.tensor.blas_c",
     "BaseBLAS gemv_c_code ger_c_code",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.elemwise",
-    "DimShufflePrinter",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.io",
-    "mpi_enabled",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.math",
-    "Convolve convolve",
 )
 _names(
     INTERNAL,
@@ -1006,20 +789,5 @@ _names(
         "local_subtensor_shape_constant local_uint_constant_indices "
         "local_useless_AdvancedSubtensor1 local_useless_inc_subtensor_alloc "
         "local_useless_slice transform_take"
-    ),
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.type",
-    "DenseTensorType",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.var",
-    (
-        "DenseConstantMeta DenseTensorConstant DenseTensorVariable "
-        "DenseVariableMeta get_unique_value"
     ),
 )

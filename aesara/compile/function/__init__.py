@@ -6,9 +6,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from aesara.compile.function.pfunc import pfunc
-from aesara.compile.function.types import Function, FunctionMaker, UnusedInputError
+from aesara.compile.function.types import (
+    Function,
+    FunctionMaker,
+    UnusedInputError,
+    orig_function,
+)
 
-__all__ = ["Function", "FunctionMaker", "UnusedInputError", "function", "pfunc"]
+__all__ = [
+    "Function",
+    "FunctionMaker",
+    "UnusedInputError",
+    "function",
+    "orig_function",
+    "pfunc",
+]
 
 
 def function(

@@ -11,7 +11,31 @@ from aesara.compile.io import In, Out, SymbolicInput
 from aesara.compile.sharedvalue import SharedVariable, shared
 from aesara.graph.basic import Constant, Variable, clone_node_and_cache
 
-__all__ = ["construct_pfunc_ins_and_outs", "pfunc", "rebuild_collect_shared"]
+__all__ = [
+    "construct_pfunc_ins_and_outs",
+    "iter_over_pairs",
+    "pfunc",
+    "rebuild_collect_shared",
+]
+
+
+def iter_over_pairs(pairs):
+    """Iterate over the ``(key, value)`` pairs of a dict, or of a sequence of pairs.
+
+    Parameters
+    ----------
+    pairs
+        A mapping (its items are iterated) or any iterable of pairs (returned
+        as is).
+
+    Returns
+    -------
+    iterable
+        The pairs.
+    """
+    if isinstance(pairs, dict):
+        return pairs.items()
+    return pairs
 
 
 def _pairs(obj, what: str) -> list[tuple]:

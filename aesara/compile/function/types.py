@@ -21,9 +21,11 @@ from aesara.graph.utils import InconsistencyError
 from aesara.link.basic import Container
 
 __all__ = [
+    "DUPLICATE",
     "AliasedMemoryError",
     "convert_function_input",
     "fgraph_updated_vars",
+    "get_info_on_inputs",
     "orig_function",
     "Function",
     "FunctionMaker",
@@ -73,6 +75,58 @@ class UnusedInputError(Exception):
 
 
 _MISSING = object()
+
+#: What a function's lookup table (``Function._finder``) holds for an input
+#: name shared by several inputs: the name cannot pick one of them.
+DUPLICATE = object()
+
+
+def get_info_on_inputs(named_inputs: list[str], n_unnamed_inputs: int) -> str:
+    """Describe a function's inputs for an error about keyword arguments.
+
+    Parameters
+    ----------
+    named_inputs
+        The names of the inputs that have one.
+    n_unnamed_inputs
+        How many inputs have no name (they cannot be passed by keyword).
+
+    Returns
+    -------
+    str
+        One sentence, e.g. ``"The function has 2 named inputs (x, y)."``.
+    """
+    n_named = len(named_inputs)
+    if n_unnamed_inputs < 0:
+        raise ValueError(
+            f"get_info_on_inputs: n_unnamed_inputs must be >= 0, got {n_unnamed_inputs}"
+        )
+    hint = "use 'name=...' in a variable's constructor to give it a name"
+    if n_named == 0:
+        # (Aesara's wording: capitalised here, not below.)
+        hint = hint.replace("variable", "Variable")
+        if n_unnamed_inputs == 0:
+            return "The function is supposed to have no input."
+        if n_unnamed_inputs == 1:
+            return (
+                "The function has a single input variable which has no name, and "
+                f"thus cannot be assigned through a keyword argument ({hint})."
+            )
+        return (
+            f"The function has {n_unnamed_inputs} inputs, but none of them is "
+            f"named, and thus they cannot be assigned through keyword arguments "
+            f"({hint})."
+        )
+    names = ", ".join(named_inputs)
+    s_named = "s" if n_named > 1 else ""
+    if n_unnamed_inputs == 0:
+        return f"The function has {n_named} named input{s_named} ({names})."
+    s_un = "s" if n_unnamed_inputs > 1 else ""
+    return (
+        f"The function has {n_named} named input{s_named} ({names}), and "
+        f"{n_unnamed_inputs} unnamed input{s_un} which thus cannot be accessed "
+        f"through keyword argument{s_un} ({hint})."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -553,7 +607,7 @@ class Function:
                     ambiguous.add(spec.name)
                 finder[spec.name] = c
         for n in ambiguous:
-            finder[n] = None
+            finder[n] = DUPLICATE
         return finder
 
     # -- the call path ---------------------------------------------------------------
@@ -678,9 +732,10 @@ class Function:
             pos = self._name_to_pos.get(key, _MISSING)
             if pos is _MISSING:
                 known = [n for n in self._names if n is not None]
+                info = get_info_on_inputs(known, len(self._names) - len(known))
                 raise TypeError(
                     f"Unknown input name {key!r} for aesara function{fname}; the "
-                    f"named inputs are: {known}"
+                    f"named inputs are: {known}. {info}"
                 )
             if pos is None:
                 raise TypeError(
@@ -774,7 +829,7 @@ class Function:
             raise KeyError(
                 f"No input of this function is named or is the variable {key!r}"
             ) from None
-        if c is None:
+        if c is DUPLICATE:
             raise KeyError(f"Several inputs of this function are named {key!r}")
         return c
 

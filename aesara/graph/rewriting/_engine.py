@@ -584,28 +584,44 @@ def _group(node_rewriters, name):
     return rw, name or getattr(rw, "__name__", None)
 
 
+def walking_rewriter(
+    order: str, *node_rewriters: NodeRewriter, name: str | None = None, **kwargs
+) -> WalkingGraphRewriter:
+    """A :class:`WalkingGraphRewriter` applying ``node_rewriters`` in ``order``.
+
+    Parameters
+    ----------
+    order
+        ``"in_to_out"`` (inputs first) or ``"out_to_in"`` (outputs first).
+    *node_rewriters
+        One or more node rewriters; several are grouped in a
+        :class:`SequentialNodeRewriter`.
+    name
+        The rewriter's ``__name__`` (default: the single rewriter's name).
+    **kwargs
+        Passed to :class:`WalkingGraphRewriter`; ``failure_callback``
+        defaults to :meth:`NodeProcessingGraphRewriter.warn_inplace`.
+    """
+    rw, name = _group(node_rewriters, name)
+    kwargs.setdefault("failure_callback", NodeProcessingGraphRewriter.warn_inplace)
+    ret = WalkingGraphRewriter(rw, order=order, **kwargs)
+    if name:
+        ret.__name__ = name
+    return ret
+
+
 def in2out(*node_rewriters: NodeRewriter, name: str | None = None, **kwargs):
     """A :class:`WalkingGraphRewriter` visiting inputs before outputs.
 
     ``failure_callback`` defaults to
     :meth:`NodeProcessingGraphRewriter.warn_inplace`.
     """
-    rw, name = _group(node_rewriters, name)
-    kwargs.setdefault("failure_callback", NodeProcessingGraphRewriter.warn_inplace)
-    ret = WalkingGraphRewriter(rw, order="in_to_out", **kwargs)
-    if name:
-        ret.__name__ = name
-    return ret
+    return walking_rewriter("in_to_out", *node_rewriters, name=name, **kwargs)
 
 
 def out2in(*node_rewriters: NodeRewriter, name: str | None = None, **kwargs):
     """A :class:`WalkingGraphRewriter` visiting outputs before inputs."""
-    rw, name = _group(node_rewriters, name)
-    kwargs.setdefault("failure_callback", NodeProcessingGraphRewriter.warn_inplace)
-    ret = WalkingGraphRewriter(rw, order="out_to_in", **kwargs)
-    if name:
-        ret.__name__ = name
-    return ret
+    return walking_rewriter("out_to_in", *node_rewriters, name=name, **kwargs)
 
 
 class OpKeyGraphRewriter(NodeProcessingGraphRewriter):

@@ -35,6 +35,7 @@ from aesara.graph.basic import (
     Constant,
     Variable,
 )
+from aesara.graph.features import Feature
 from aesara.graph.fg import FunctionGraph
 from aesara.graph.op import Op
 from aesara.graph.utils import InconsistencyError
@@ -43,6 +44,15 @@ _logger = logging.getLogger("aesara.graph.rewriting.basic")
 
 __all__ = [
     "ChangeTracker",
+    "CheckStackTraceFeature",
+    "CheckStackTraceRewriter",
+    "DispatchingFeature",
+    "MetaNodeRewriter",
+    "MetaNodeRewriterSkip",
+    "check_chain",
+    "inplace_graph_rewriter",
+    "merge_dict",
+    "walking_rewriter",
     "EquilibriumGraphRewriter",
     "FromFunctionGraphRewriter",
     "FromFunctionNodeRewriter",
@@ -1001,7 +1011,297 @@ from aesara.graph.rewriting._engine import (  # noqa: E402
     out2in,
     pre_constant_merge,
     pre_greedy_node_rewriter,
+    walking_rewriter,
 )
+
+# ---------------------------------------------------------------------------
+# Smaller helpers of Aesara's rewriting API
+# ---------------------------------------------------------------------------
+
+
+def inplace_graph_rewriter(f: Callable) -> FromFunctionGraphRewriter:
+    """Decorator turning ``f(fgraph)`` into a graph rewriter that may destroy.
+
+    Like :func:`graph_rewriter`, but the rewriter's requirements attach a
+    :class:`~aesara.graph.destroyhandler.DestroyHandler` to the graph first,
+    so ``f`` may introduce in-place ops.
+    """
+    return FromFunctionGraphRewriter(f, requirements=(_attach_destroy_handler,))
+
+
+def merge_dict(d1: dict, d2: dict) -> dict:
+    """A new dict with the keys of both; values of shared keys are added (``+``).
+
+    ``d1`` and ``d2`` are left unchanged. Used to merge rewriting profiles
+    (counts, times).
+    """
+    merged = dict(d1)
+    for key, value in d2.items():
+        merged[key] = merged[key] + value if key in merged else value
+    return merged
+
+
+def _op_matches(op: Op, spec: Any) -> bool:
+    if isinstance(spec, Op):
+        return op == spec
+    if isinstance(spec, type) and issubclass(spec, Op):
+        return isinstance(op, spec)
+    return False
+
+
+def check_chain(r: Variable | Apply, *chain: Any) -> bool:
+    """Whether ``r`` is computed by the chain of ops ``chain`` along first inputs.
+
+    ``check_chain(r, a, b)`` holds when ``r``'s owner applies ``a`` and that
+    node's first input is computed by ``b``. Each element of ``chain`` is an
+    :class:`Op` instance (compared with ``==``), an :class:`Op` subclass
+    (``isinstance``), or ``None`` as the last element, meaning "a variable
+    with no owner" (a graph input or constant). Anything else never matches.
+
+    Parameters
+    ----------
+    r
+        The variable to check (an :class:`Apply` stands for its first output).
+    *chain
+        The ops expected from ``r`` backwards.
+    """
+    if isinstance(r, Apply):
+        r = r.outputs[0]
+    for pos, spec in enumerate(chain):
+        if r is None:
+            return False
+        if spec is None:
+            # Nothing computes an input, so nothing can follow ``None``.
+            return r.owner is None and pos == len(chain) - 1
+        if r.owner is None or not _op_matches(r.owner.op, spec):
+            return False
+        if not r.owner.inputs:
+            return pos == len(chain) - 1
+        r = r.owner.inputs[0]
+    return r is not None
+
+
+class DispatchingFeature(Feature):
+    """A feature calling user functions on graph events.
+
+    Parameters
+    ----------
+    importer
+        ``importer(node)``, called when ``node`` enters the graph (or ``None``).
+    pruner
+        ``pruner(node)``, called when ``node`` leaves the graph (or ``None``).
+    chin
+        ``chin(node, i, old, new, reason)``, called when input ``i`` of
+        ``node`` changes from ``old`` to ``new`` (or ``None``).
+    name
+        Shown by ``str``.
+    """
+
+    def __init__(
+        self,
+        importer: Callable | None,
+        pruner: Callable | None,
+        chin: Callable | None,
+        name: str | None = None,
+    ):
+        self.importer = importer
+        self.pruner = pruner
+        self.chin = chin
+        self.name = name
+
+    def __str__(self):
+        return f"{type(self).__name__}{{{self.name}}}"
+
+    def on_import(self, fgraph, node, reason):
+        if self.importer is not None:
+            self.importer(node)
+
+    def on_prune(self, fgraph, node, reason):
+        if self.pruner is not None:
+            self.pruner(node)
+
+    def on_change_input(self, fgraph, node, i, r, new_r, reason=None):
+        if self.chin is not None:
+            self.chin(node, i, r, new_r, reason)
+
+    def on_detach(self, fgraph):
+        # Functions (often closures) do not pickle; a detached feature needs
+        # none of them.
+        self.importer = self.pruner = self.chin = None
+
+
+class CheckStackTraceFeature(Feature):
+    """Checks, as nodes enter a graph, that every node output has a creation trace.
+
+    What happens on a missing trace follows ``config.check_stack_trace``:
+    ``"off"`` nothing; ``"raise"`` an :class:`AssertionError`; ``"log"`` the
+    outputs without a trace get one naming the rewrite (``reason``);
+    ``"warn"`` the same plus a :class:`UserWarning`.
+    """
+
+    def on_import(self, fgraph, node, reason):
+        mode = config.check_stack_trace
+        if mode == "off" or check_stack_trace(fgraph, "all"):
+            return
+        msg = (
+            "A node output has no creation trace (tag.trace); it was inserted "
+            f"by: {reason}"
+        )
+        if mode == "raise":
+            raise AssertionError(msg)
+        for apply_node in fgraph.apply_nodes:
+            for out in apply_node.outputs:
+                if not getattr(out.tag, "trace", None):
+                    out.tag.trace = [[("", 0, msg, "")]]
+        if mode == "warn":
+            warnings.warn(msg, stacklevel=2)
+
+
+class CheckStackTraceRewriter(GraphRewriter):
+    """A graph rewriter that only attaches a :class:`CheckStackTraceFeature`.
+
+    Registered in a rewrite database, it makes every later rewrite's new
+    nodes checked for a creation trace (see ``config.check_stack_trace``).
+    """
+
+    def add_requirements(self, fgraph):
+        if not any(
+            isinstance(f, CheckStackTraceFeature)
+            for f in getattr(fgraph, "_features", ())
+        ):
+            fgraph.attach_feature(CheckStackTraceFeature())
+
+    def apply(self, fgraph, *args, **kwargs):
+        return None
+
+
+class MetaNodeRewriterSkip(AssertionError):
+    """Raised while a :class:`MetaNodeRewriter` times a candidate: skip it quietly."""
+
+
+def _as_output_list(node: Apply, outputs: Any) -> list | None:
+    """A candidate's replacement as one variable per output of ``node``."""
+    if isinstance(outputs, dict):
+        if any(o not in outputs for o in node.outputs):
+            return None
+        return [outputs[o] for o in node.outputs]
+    return list(outputs)
+
+
+class MetaNodeRewriter(NodeRewriter):
+    """A node rewriter choosing, among registered candidates, the fastest result.
+
+    For a node it tries every registered rewriter tracking the node's op
+    class, compiles each proposed replacement on dummy input values and keeps
+    the one that runs fastest. Input values come from shared variables, from
+    test values (``tag.test_value``) or from :meth:`provide_inputs`, which
+    subclasses override; a node whose input values cannot all be provided is
+    left alone. A candidate whose compilation or run raises
+    :class:`MetaNodeRewriterSkip` is skipped silently, other errors are
+    reported when ``config.metaopt__verbose > 0``.
+    """
+
+    def __init__(self):
+        self.verbose = config.metaopt__verbose
+        self.track_dict: defaultdict = defaultdict(list)
+        self.tag_dict: defaultdict = defaultdict(list)
+        self._tracks: list = []
+        self.rewriters: list = []
+
+    def register(self, rewriter: NodeRewriter, tag_list: Sequence[str]) -> None:
+        """Add ``rewriter`` as a candidate for the op classes it tracks."""
+        if not isinstance(rewriter, NodeRewriter):
+            raise TypeError(
+                "MetaNodeRewriter.register expects a NodeRewriter, got "
+                f"{type(rewriter).__name__}"
+            )
+        self.rewriters.append(rewriter)
+        for op_class in rewriter.tracks() or ():
+            self.track_dict[op_class].append(rewriter)
+            self._tracks.append(op_class)
+        for tag in tag_list:
+            self.tag_dict[tag].append(rewriter)
+
+    def tracks(self):
+        return self._tracks
+
+    def provide_inputs(self, node: Apply, inputs: set) -> dict:
+        """Map (some of) ``inputs`` of ``node`` to shared variables holding dummy values.
+
+        Subclasses override it; the base class has no way to invent values.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} cannot provide values for inputs of {node}"
+        )
+
+    def get_rewrites(self, node: Apply) -> list:
+        """The candidates for ``node``: those registered for its op class."""
+        return self.track_dict[type(node.op)]
+
+    def time_call(self, fn: Callable) -> float:
+        """Seconds one call of ``fn()`` takes."""
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    def _say(self, level: int, msg: str) -> None:
+        if self.verbose > level:
+            print(msg)
+
+    def transform(self, fgraph, node, *args, **kwargs):
+        tracked = tuple(t for t in self._tracks if isinstance(t, type))
+        if not tracked or not isinstance(node.op, tracked):
+            return None
+        import aesara
+        from aesara.compile.sharedvalue import SharedVariable
+
+        givens, missing = {}, set()
+        for inp in node.inputs:
+            if isinstance(inp, (SharedVariable, Constant)):
+                continue
+            if hasattr(inp.tag, "test_value"):
+                value = inp.type.filter(inp.tag.test_value)
+                givens[inp] = aesara.shared(value, inp.name, borrow=True)
+            else:
+                missing.add(inp)
+        if missing:
+            givens.update(self.provide_inputs(node, missing))
+            missing.difference_update(givens)
+        if missing:
+            self._say(
+                0,
+                f"{type(self).__name__}: no values for {len(missing)} of the "
+                f"{node.nin} inputs of {node}; not rewriting it",
+            )
+            return None
+        timings = []
+        for rank, candidate in enumerate(self.get_rewrites(node)):
+            try:
+                outputs = candidate.transform(fgraph, node, *args, **kwargs)
+            except MetaNodeRewriterSkip:
+                continue
+            outputs = _as_output_list(node, outputs) if outputs else None
+            if not outputs:
+                self._say(0, f"* {candidate}: not applicable")
+                continue
+            try:
+                fn = aesara.function(
+                    [], outputs, givens=givens, on_unused_input="ignore"
+                )
+                fn.trust_input = True
+                seconds = min(self.time_call(fn) for _ in range(2))
+            except MetaNodeRewriterSkip:
+                continue
+            except Exception as e:
+                self._say(0, f"* {candidate}: raised {e!r}")
+                continue
+            self._say(1, f"* {candidate}: {seconds:.5g} s")
+            # ``rank`` breaks ties without comparing variables.
+            timings.append((seconds, rank, outputs))
+        if not timings:
+            return None
+        return min(timings, key=lambda t: t[:2])[2]
+
 
 # Names of earlier releases, kept for code written against them.
 LocalOptimizer = NodeRewriter
@@ -1019,3 +1319,18 @@ TopoOptimizer = WalkingGraphRewriter
 OpKeyOptimizer = OpKeyGraphRewriter
 EquilibriumOptimizer = EquilibriumGraphRewriter
 LocalOptTracker = OpToRewriterTracker
+
+from aesara.utils import deprecated_names_getattr  # noqa: E402
+
+# Old names Aesara 2.9 still serves here, each with a DeprecationWarning.
+_DEPRECATED_NAMES = [
+    (old, f"`{old}` is deprecated: use `{new.__name__}` instead.", new)
+    for old, new in (
+        ("LocalMetaOptimizerSkipAssertionError", MetaNodeRewriterSkip),
+        ("LocalMetaOptimizer", MetaNodeRewriter),
+        ("topogroup_optimizer", walking_rewriter),
+        ("inplace_optimizer", graph_rewriter),
+        ("pre_greedy_local_optimizer", pre_greedy_node_rewriter),
+    )
+]
+__getattr__ = deprecated_names_getattr(__name__, _DEPRECATED_NAMES)

@@ -505,3 +505,11 @@ class ProxyDB(RewriteDatabase):
 OptimizationDatabase = RewriteDatabase
 OptimizationQuery = RewriteDatabaseQuery
 Query = RewriteDatabaseQuery
+
+from aesara.utils import deprecated_names_getattr  # noqa: E402
+
+# Aesara 2.9 serves this old name with a DeprecationWarning.
+__getattr__ = deprecated_names_getattr(
+    __name__,
+    [("DB", "`DB` is deprecated; use `RewriteDatabase` instead.", RewriteDatabase)],
+)

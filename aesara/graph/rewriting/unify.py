@@ -30,18 +30,23 @@ import numpy as np
 from cons.core import ConsError, _car, _cdr
 from etuples import etuple
 from etuples.core import ExpressionTuple
+from etuples.dispatch import apply as _etuple_apply
 from unification.core import _unify, assoc
 from unification.utils import transitive_get as walk
 from unification.variable import Var, isvar, var
 
 from aesara.graph.basic import Apply, Constant, Variable
 from aesara.graph.op import Op
+from aesara.graph.type import Type
 
 __all__ = [
     "ConstrainedVar",
+    "apply_Op_ExpressionTuple",
     "car_Op",
+    "car_Type",
     "car_Variable",
     "cdr_Op",
+    "cdr_Type",
     "cdr_Variable",
     "convert_strs_to_vars",
     "eval_if_etuple",
@@ -235,10 +240,48 @@ def cdr_Variable(x: Variable) -> ExpressionTuple:
     return x_e[1:]
 
 
+def car_Type(x: Type) -> type:
+    """The class of a type that declares ``__props__`` (else ``ConsError``).
+
+    A type with ``__props__`` is the cons pair ``(type(t), *props)``, so
+    types in patterns unify field by field (e.g. a ``TensorType`` pattern
+    with a logic variable for the dtype).
+    """
+    if getattr(x, "__props__", None) is None:
+        raise ConsError(f"{x} is not a cons pair: it has no __props__")
+    return type(x)
+
+
+def cdr_Type(x: Type) -> ExpressionTuple:
+    """The ``__props__`` values of a type."""
+    props = getattr(x, "__props__", None)
+    if props is None:
+        raise ConsError(f"{x} is not a cons pair: it has no __props__")
+    x_e = etuple(type(x), *(getattr(x, p) for p in props), evaled_obj=x)
+    return x_e[1:]
+
+
+def apply_Op_ExpressionTuple(op: Op, etuple_arg: ExpressionTuple) -> Any:
+    """Apply ``op`` to the (evaluated) arguments of ``etuple_arg``.
+
+    This is what ``etuples.apply(op, args)`` (``kanren.term``) does for an
+    op: build the node right away and return its default output, or the list
+    of its outputs when it has several and no default.
+    """
+    node = op.make_node(*(eval_if_etuple(a) for a in etuple_arg))
+    try:
+        return node.default_output()
+    except ValueError:
+        return node.outputs
+
+
 _car.add((Op,), car_Op)
 _cdr.add((Op,), cdr_Op)
+_car.add((Type,), car_Type)
+_cdr.add((Type,), cdr_Type)
 _car.add((Variable,), car_Variable)
 _cdr.add((Variable,), cdr_Variable)
+_etuple_apply.add((Op, ExpressionTuple), apply_Op_ExpressionTuple)
 
 
 def _unify_etuplized_first(u, v, s):
@@ -256,7 +299,7 @@ def _unify_etuplized_second(u, v, s):
     yield _unify_etuplized_first(v, u, s)
 
 
-for _t in (Op, Variable):
+for _t in (Op, Type, Variable):
     _unify.add((_t, ExpressionTuple, Mapping), _unify_etuplized_first)
     _unify.add((ExpressionTuple, _t, Mapping), _unify_etuplized_second)
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
-from aesara.graph.basic import Variable, equal_computations
+from aesara.graph.basic import Constant, Variable, equal_computations, graph_inputs
 from aesara.graph.fg import FunctionGraph
 
-__all__ = ["get_clients_at_depth", "is_same_graph", "rewrite_graph"]
+__all__ = [
+    "get_clients_at_depth",
+    "is_same_graph",
+    "is_same_graph_with_merge",
+    "rewrite_graph",
+]
 
 
 def rewrite_graph(
@@ -68,6 +74,49 @@ def is_same_graph(var1: Variable, var2: Variable, givens: dict | None = None) ->
     )
 
 
+def is_same_graph_with_merge(
+    var1: Variable, var2: Variable, givens: dict | None = None
+) -> bool:
+    """:func:`is_same_graph` decided by merging: equal graphs merge into one node.
+
+    Copies of both graphs (and of ``givens``) go into one
+    :class:`FunctionGraph`; each key of ``givens`` is replaced by its value,
+    then :class:`~aesara.graph.rewriting.basic.MergeOptimizer` merges equal
+    computations. The variables compute the same thing when they end up
+    computed by the same node (or, for variables without an owner, are the
+    same variable). The given graphs are not modified.
+
+    Parameters
+    ----------
+    var1, var2
+        The variables to compare.
+    givens
+        Maps variables of the graphs to variables standing for them.
+    """
+    from aesara.graph.rewriting.basic import MergeOptimizer
+
+    for name, v in (("var1", var1), ("var2", var2)):
+        if not isinstance(v, Variable):
+            raise TypeError(
+                f"is_same_graph_with_merge: {name} must be a Variable, "
+                f"got {type(v).__name__}"
+            )
+    # Deep copies: merging rewires the graph, and the givens must refer to the
+    # copied variables.
+    v1, v2, copied_givens = copy.deepcopy([var1, var2, dict(givens or {})])
+    # Constants stay out of the inputs: equal constants must remain mergeable.
+    inputs = [i for i in graph_inputs([v1, v2]) if not isinstance(i, Constant)]
+    fgraph = FunctionGraph(inputs, [v1, v2], clone=False)
+    for old, new in copied_givens.items():
+        if old in fgraph.variables:
+            fgraph.replace(old, new, import_missing=True)
+    MergeOptimizer().rewrite(fgraph)
+    out1, out2 = (copied_givens.get(v, v) for v in fgraph.outputs)
+    if out1.owner is None and out2.owner is None:
+        return out1 == out2
+    return out1.owner is out2.owner
+
+
 def get_clients_at_depth(fgraph: FunctionGraph, node, depth: int):
     """Yield the nodes using the outputs of ``node``, ``depth`` levels down."""
     for var in node.outputs:
@@ -78,3 +127,18 @@ def get_clients_at_depth(fgraph: FunctionGraph, node, depth: int):
                 yield from get_clients_at_depth(fgraph, client, depth - 1)
             else:
                 yield client
+
+
+from aesara.utils import deprecated_names_getattr  # noqa: E402
+
+# Aesara 2.9 serves this old name with a DeprecationWarning.
+__getattr__ = deprecated_names_getattr(
+    __name__,
+    [
+        (
+            "optimize_graph",
+            "`optimize_graph` is deprecated: use `rewrite_graph` instead.",
+            rewrite_graph,
+        )
+    ],
+)

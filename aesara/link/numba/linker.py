@@ -52,9 +52,9 @@ class NumbaLinker(JITLinker):
 
     Ops without a translation run their ``perform`` in Numba's object mode,
     with one warning naming them (``config.numba__fallback="raise"`` makes
-    that an error). A graph holding values Numba cannot represent (random
-    generators, slices, lists...) runs on the Python linker, with the same
-    warning or error.
+    that an error). A graph holding values Numba cannot represent
+    (``RandomState`` generators, slices, lists...) runs on the Python
+    linker, with the same warning or error.
     """
 
     def make_all(
@@ -128,6 +128,9 @@ class NumbaLinker(JITLinker):
                 fixes.append(None)
             elif isinstance(v.type, TensorType):
                 fixes.append(np.dtype(v.type.dtype))
+            elif getattr(v.type, "dtype", None) is None:
+                # Random generators come back boxed as themselves.
+                fixes.append(None)
             else:
                 fixes.append(np.dtype(v.type.dtype).type)
         outputs_spec = list(zip(out_cells, flags, fixes))

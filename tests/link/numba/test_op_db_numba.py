@@ -38,6 +38,7 @@ UNSUPPORTED: dict[str, str] = {
     "argsort": "no translation of ArgSortOp yet",
     "argtopk": "no translation of TopKOp yet",
     "batched_dot": "no translation of BatchedDot yet",
+    "convolve": "no translation of Convolve yet",
     "batched_tensordot": "no translation of Contraction yet",
     "betainc": "no translation of the scalar op betainc",
     "bincount": "no translation of BinCount yet",

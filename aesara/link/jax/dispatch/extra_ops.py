@@ -16,6 +16,7 @@ from aesara.link.jax.dispatch.basic import (
     register_static_op,
 )
 from aesara.tensor._construct import Nonzero
+from aesara.tensor._convolve import Convolve
 from aesara.tensor._permutation import PermuteRowElements
 from aesara.tensor.extra_ops import (
     Bartlett,
@@ -57,6 +58,21 @@ def jax_funcify_CumOp(op, node=None, **kwargs):
         return fn(x, axis=axis, dtype=dtype)
 
     return cumop
+
+
+@jax_funcify.register(Convolve)
+def jax_funcify_Convolve(op, node=None, **kwargs):
+    jnp = _jnp()
+    mode = op.mode
+    dtype = node.outputs[0].type.dtype
+
+    def convolve(a, v):
+        a = jnp.asarray(a, dtype=dtype)
+        v = jnp.asarray(v, dtype=dtype)
+        # Full precision: JAX's default may use reduced-precision products.
+        return jnp.convolve(a, v, mode=mode, precision="highest")
+
+    return convolve
 
 
 @jax_funcify.register(Diff)

@@ -22,6 +22,7 @@ import aesara.link.numba.dispatch.tensor_basic
 import aesara.link.numba.dispatch.extra_ops
 import aesara.link.numba.dispatch.nlinalg
 import aesara.link.numba.dispatch.sparse
+import aesara.link.numba.dispatch.random
 
 # isort: on
 
