@@ -643,17 +643,9 @@ _names(
     "aesara.tensor.nnet.basic",
     (
         "local_advanced_indexing_crossentropy_onehot "
-        "local_advanced_indexing_crossentropy_onehot_grad local_argmax_pushdown "
-        "local_softmax_grad_to_crossentropy_with_softmax_grad "
-        "local_softmax_with_bias "
+        "local_advanced_indexing_crossentropy_onehot_grad "
         "local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc"
     ),
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.nnet.batchnorm",
-    "bn_groupopt",
 )
 _names(
     INTERNAL,
@@ -665,19 +657,13 @@ _names(
     MISSING,
     _TODO,
     "aesara.tensor.nnet.opt",
-    (
-        "conv_groupopt local_conv2d_cpu local_conv2d_gradinputs_cpu "
-        "local_conv2d_gradweight_cpu"
-    ),
+    "local_conv2d_gradinputs_cpu local_conv2d_gradweight_cpu",
 )
 _names(
     MISSING,
     _TODO,
     "aesara.tensor.nnet.rewriting",
-    (
-        "conv_groupopt local_conv2d_cpu local_conv2d_gradinputs_cpu "
-        "local_conv2d_gradweight_cpu"
-    ),
+    "local_conv2d_gradinputs_cpu local_conv2d_gradweight_cpu",
 )
 _names(
     INTERNAL,

@@ -45,6 +45,9 @@ __all__ = [
     "crossentropy_categorical_1hot",
     "crossentropy_to_crossentropy_with_softmax",
     "crossentropy_to_crossentropy_with_softmax_with_bias",
+    "local_softmax_with_bias",
+    "local_argmax_pushdown",
+    "local_softmax_grad_to_crossentropy_with_softmax_grad",
     "graph_merge_softmax_with_crossentropy_softmax",
     "binary_crossentropy",
     "sigmoid_binary_crossentropy",
@@ -835,6 +838,158 @@ def __getattr__(name: str) -> typing.Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def local_softmax_with_bias(fgraph, node):
+    from aesara.tensor.elemwise import DimShuffle
+    from aesara.tensor.math import add
+    from aesara.tensor.shape import shape_padleft
+
+    if not isinstance(node.op, Softmax) or node.outputs[0].type.ndim != 2:
+        return False
+    if node.op.axis not in (-1, 1):
+        return False
+    (x,) = node.inputs
+    if x.owner is None or x.owner.op != add:
+        return False
+    rows, others = [], []
+    for term in x.owner.inputs:
+        if term.type.ndim == 2 and tuple(term.type.broadcastable) == (True, False):
+            inner = term.owner
+            if (
+                inner is not None
+                and isinstance(inner.op, DimShuffle)
+                and inner.op.new_order == ("x", 0)
+            ):
+                # Undo the broadcast of a vector instead of adding a new one.
+                rows.append(inner.inputs[0])
+            else:
+                rows.append(term[0])
+        else:
+            others.append(term)
+    if not rows:
+        return False
+    if not others:
+        others.append(shape_padleft(rows.pop()))
+        if not rows:
+            return False
+    bias = rows[0] if len(rows) == 1 else add(*rows)
+    mat = others[0] if len(others) == 1 else add(*others)
+    try:
+        out = softmax_with_bias(mat, bias)
+    except (TypeError, ValueError):
+        return False  # e.g. integer terms: SoftmaxWithBias takes floats only
+    old = node.outputs[0].type
+    if out.type.dtype != old.dtype or out.type.broadcastable != old.broadcastable:
+        return False
+    return [out]
+
+
+local_softmax_with_bias = _node_rewriter([Softmax])(local_softmax_with_bias)
+local_softmax_with_bias.__doc__ = (
+    "Rewrite ``softmax(m + row_1 + ...)`` of a matrix (last axis) into "
+    "``softmax_with_bias(m, b)``. Opt-in: :class:`SoftmaxWithBias` checks that "
+    "the bias matches the columns, so a matrix term broadcast at run time "
+    "(shape ``(n, 1)``) would make it fail where the sum did not."
+)
+
+
+def local_softmax_grad_to_crossentropy_with_softmax_grad(fgraph, node):
+    # softmax_grad(xent_grad(g, sm, y), sm) == g[:, None] * (sm - onehot(y)).
+    if not isinstance(node.op, SoftmaxGrad) or node.op.axis not in (-1, 1):
+        return False
+    g_sm, sm = node.inputs
+    if sm.type.ndim != 2:
+        return False
+    inner = g_sm.owner
+    if inner is None or inner.op != crossentropy_categorical_1hot_grad:
+        return False
+    g_nll, coding, y_idx = inner.inputs
+    if coding is not sm:
+        return False  # the identity only holds for the same distribution
+    try:
+        dx = crossentropy_softmax_1hot_with_bias_dx(g_nll, sm, y_idx)
+    except (TypeError, ValueError):
+        return False
+    if dx.type != node.outputs[0].type:
+        return False
+    return [dx]
+
+
+local_softmax_grad_to_crossentropy_with_softmax_grad = _node_rewriter([SoftmaxGrad])(
+    local_softmax_grad_to_crossentropy_with_softmax_grad
+)
+local_softmax_grad_to_crossentropy_with_softmax_grad.__doc__ = (
+    "Rewrite the softmax gradient of a one-hot cross-entropy gradient into "
+    ":class:`CrossentropySoftmax1HotWithBiasDx`. Opt-in: where a softmax "
+    "entry underflows to 0 the chained form gives NaN and this one does not, "
+    "and negative labels are rejected by the fused op."
+)
+
+
+def _argmax_tracks():
+    from aesara.tensor.math import Argmax, MaxAndArgmax
+
+    return [Argmax, MaxAndArgmax]
+
+
+def _monotonic_scalar_ops():
+    import aesara.scalar.math as aesm
+
+    return (aes.Exp, aes.Log, aes.Tanh, aesm.Sigmoid, aesm.Softplus)
+
+
+def local_argmax_pushdown(fgraph, node):
+    from aesara.tensor.math import Argmax, MaxAndArgmax, argmax, max_and_argmax
+
+    if isinstance(node.op, MaxAndArgmax):
+        # The max changes under the map; only the positions survive.
+        if fgraph is None or fgraph.clients.get(node.outputs[0]):
+            return False
+    elif not isinstance(node.op, Argmax):
+        return False
+    (x,) = node.inputs
+    inner = x.owner
+    if inner is None:
+        return False
+    axis = node.op.axis
+    ndim = x.type.ndim
+    reduced = tuple(range(ndim)) if axis is None else tuple(axis)
+    if isinstance(inner.op, Elemwise) and isinstance(
+        inner.op.scalar_op, _monotonic_scalar_ops()
+    ):
+        pre = inner.inputs[0]
+    elif isinstance(inner.op, Softmax) or inner.op == softmax_with_bias:
+        # Softmax keeps the order only along its own axis.
+        if isinstance(inner.op, Softmax):
+            if inner.op.axis is None:
+                sm_axes = tuple(range(ndim))
+            else:
+                sm_axes = (inner.op.axis % ndim,)
+            pre = inner.inputs[0]
+        else:
+            sm_axes = (1,)
+            pre = inner.inputs[0] + inner.inputs[1].dimshuffle("x", 0)
+        if tuple(sorted(reduced)) != sm_axes:
+            return False
+    else:
+        return False
+    if pre.type.ndim != ndim or pre.type.dtype.startswith("complex"):
+        return False
+    if isinstance(node.op, Argmax):
+        return [argmax(pre, axis=axis)]
+    mx, am = max_and_argmax(pre, axis=axis)
+    return [mx, am]
+
+
+local_argmax_pushdown = _node_rewriter(_argmax_tracks())(local_argmax_pushdown)
+local_argmax_pushdown.__doc__ = (
+    "Take the argmax of ``f(x)`` on ``x`` for an increasing ``f`` (``exp``, "
+    "``log``, ``tanh``, ``sigmoid``, ``softplus``, a softmax along the reduced "
+    "axis), when the max itself is unused. Opt-in: where ``f`` saturates "
+    "(``exp`` overflowing, ``sigmoid`` rounding to 1) or gives NaN (``log`` of "
+    "a negative) the first maximum of ``f(x)`` is not that of ``x``."
+)
+
+
 def _register_rewrites():
     # As in Aesara: fuse one-hot cross-entropies of softmaxes after
     # specialisation, in the default and fast-compile pipelines.
@@ -851,6 +1006,17 @@ def _register_rewrites():
         )
     except ValueError:
         pass  # already registered (module reloaded)
+    # Opt-in by name (no tags): see the docstrings for the graphs whose
+    # values they would change.
+    for rw in (
+        local_softmax_with_bias,
+        local_argmax_pushdown,
+        local_softmax_grad_to_crossentropy_with_softmax_grad,
+    ):
+        try:
+            optdb["specialize"].register(rw.__name__, rw)
+        except (ValueError, TypeError):
+            pass
 
 
 _register_rewrites()

@@ -30,6 +30,7 @@ __all__ = [
     "local_abstract_batch_norm_train",
     "local_abstract_batch_norm_train_grad",
     "local_abstract_batch_norm_inference",
+    "bn_groupopt",
 ]
 
 
@@ -610,5 +611,24 @@ def _register():
         except (ValueError, TypeError):
             pass
 
+
+def _build_bn_groupopt():
+    from aesara.graph.rewriting.db import LocalGroupDB
+
+    group = LocalGroupDB()
+    group.__name__ = "batchnorm_opts"
+    for rw in (
+        local_abstract_batch_norm_train,
+        local_abstract_batch_norm_train_grad,
+        local_abstract_batch_norm_inference,
+    ):
+        group.register(rw.__name__, rw, "fast_compile", "fast_run", position=30)
+    return group
+
+
+#: The lowerings of the abstract batch-norm ops as one group (Aesara's
+#: ``batchnorm_opts``). Not registered in ``specialize`` here: the abstract
+#: ops run by themselves and the lowerings stay opt-in by name.
+bn_groupopt = _build_bn_groupopt()
 
 _register()

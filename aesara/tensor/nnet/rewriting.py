@@ -35,6 +35,8 @@ __all__ = [
     "local_abstractconv_gradinputs_gemm",
     "local_abstractconv3d_gradinputs_gemm",
     "local_abstractconv_check",
+    "local_conv2d_cpu",
+    "conv_groupopt",
 ]
 
 
@@ -163,5 +165,62 @@ def _register():
         except (ValueError, TypeError):
             pass
 
+
+@node_rewriter([AbstractConv2d])
+def local_conv2d_cpu(fgraph, node):
+    """Lower an :class:`AbstractConv2d` to the legacy :class:`ConvOp` where they
+    compute the same thing: ``"valid"``/``"full"`` borders, flipped filters,
+    one group, shared weights, no dilation, and an identical output type."""
+    from aesara.tensor.nnet.conv import ConvOp
+
+    op = node.op
+    if not isinstance(op, AbstractConv2d):
+        return False
+    img, kern = node.inputs
+    if img.type.dtype == "float16" or img.type.dtype != kern.type.dtype:
+        return False
+    if (
+        op.border_mode not in ("valid", "full")
+        or not op.filter_flip
+        or op.num_groups != 1
+        or op.unshared
+        or tuple(op.filter_dilation) != (1, 1)
+    ):
+        return False
+    out = ConvOp(output_mode=op.border_mode, dx=op.subsample[0], dy=op.subsample[1])(
+        img, kern
+    )
+    if out.type != node.outputs[0].type:
+        return False
+    return [out]
+
+
+def _build_conv_groupopt():
+    from aesara.graph.rewriting.db import LocalGroupDB
+
+    group = LocalGroupDB()
+    group.__name__ = "conv_opts"
+    for rw in (
+        local_abstractconv_gemm,
+        local_abstractconv_gradweight_gemm,
+        local_abstractconv_gradinputs_gemm,
+        local_abstractconv3d_gemm,
+        local_abstractconv3d_gradweight_gemm,
+        local_abstractconv3d_gradinputs_gemm,
+    ):
+        group.register(
+            rw.__name__, rw, "conv_gemm", "fast_compile", "fast_run", position=30
+        )
+    group.register(
+        "local_conv2d_cpu", local_conv2d_cpu, "fast_compile", "fast_run", position=40
+    )
+    return group
+
+
+#: The lowerings of the abstract convolutions as one group (Aesara's
+#: ``conv_opts``). Unlike Aesara it is not registered in ``specialize``: the
+#: abstract ops run by themselves here, and the lowerings stay opt-in by name
+#: (see :func:`_register`). Query it to get one node rewriter trying them all.
+conv_groupopt = _build_conv_groupopt()
 
 _register()
