@@ -288,9 +288,7 @@ class AlgebraicCanonizer(NodeRewriter):
         neutral: int,
         skip_kinds: str = "b",
         name: str | None = None,
-        use_reciprocal: bool = True,
     ):
-        self.use_reciprocal = use_reciprocal
         self.main = main
         self.inverse = inverse
         self.reciprocal = reciprocal
@@ -397,9 +395,6 @@ class AlgebraicCanonizer(NodeRewriter):
         with np.errstate(all="ignore"):
             value = self.calculate(cnum, cden, dtype)
         if np.all(value == self.neutral) and (rnum or rden):
-            if not rnum and not self.use_reciprocal and len(cnum) == 1 and not cden:
-                # ``1 / x`` is already canonical here: keep the very constant.
-                return [cvars[0]], rden
             return rnum, rden
         if len(cnum) == 1 and not cden:
             return [cvars[0], *rnum], rden
@@ -419,12 +414,6 @@ class AlgebraicCanonizer(NodeRewriter):
                 return _np_const(self.neutral, dtype)
             return self._build(num)
         if not num:
-            if not self.use_reciprocal:
-                # Aesara's canonical quotient keeps the neutral numerator:
-                # ``1 / x`` stays a division.
-                return Elemwise(self.inverse)(
-                    _np_const(self.neutral, dtype), self._build(denum)
-                )
             return Elemwise(self.reciprocal)(self._build(denum))
         return Elemwise(self.inverse)(self._build(num), self._build(denum))
 
@@ -506,11 +495,10 @@ local_mul_canonizer = AlgebraicCanonizer(
     _mul_calculate,
     1,
     skip_kinds="b",
-    name="local_mul_canonizer",
     # ``1 / x`` becomes ``reciprocal(x)``: the stabilizing rewrites (sigmoid,
     # cancellations) are written against that form. Aesara keeps ``1 / x``
     # under other nodes; see docs/compatibility.md.
-    use_reciprocal=True,
+    name="local_mul_canonizer",
 )
 register_canonicalize(local_add_canonizer, name="local_add_canonizer")
 register_canonicalize(local_mul_canonizer, name="local_mul_canonizer")
