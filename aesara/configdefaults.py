@@ -648,6 +648,14 @@ def add_scan_configvars(config: AesaraConfigParser) -> None:
         BoolParam(False),
         in_c_key=False,
     )
+    config.add(
+        "scan__fused_kernel",
+        "Under the C backend, run a Scan whose inner graph is small arithmetic "
+        "(element-wise ops, vector and matrix products) as one generated C "
+        "function (aesara.link.c.scan_kernel); False keeps the general C loop.",
+        BoolParam(True),
+        in_c_key=False,
+    )
 
 
 def add_profiling_configvars(config: AesaraConfigParser) -> None:

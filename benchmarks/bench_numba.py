@@ -3,12 +3,13 @@
 Reports, in one run:
 
 * compile time (building the function and its first call) of the
-  logistic-regression gradient and of the fused element-wise workload,
+  logistic-regression gradient, of the fused element-wise workload and of
+  a ``scan`` (``h = tanh(W @ h)``, W 10x10, 1000 steps, last state),
   cold (empty caches) and warm (caches filled by the cold run), each in a
   fresh process;
 * run time of the element-wise workload ``exp(x)*sin(y)+log1p(z**2)-tanh(x*y)``
   (three float64 vectors of 1e7 elements; ``--small``: 1e6) and of the
-  logistic-regression gradient (X 1000x100);
+  logistic-regression gradient (X 1000x100) and of the scan;
 * the call overhead of ``f(a, b) = a + b`` on float64 scalars.
 
 Ratios are against aesara's NUMBA mode. PyTensor's rows appear when it is
@@ -38,6 +39,7 @@ sys.path.insert(0, REPO)
 from benchmarks._results import record  # noqa: E402
 
 N_ROWS, N_COLS = 1000, 100
+SCAN_SIZE, SCAN_STEPS = 10, 1000
 
 
 # ---------------------------------------------------------------------------
@@ -76,6 +78,29 @@ def scalar_add(name: str, mode: str):
     return lib.function([a, b], a + b, mode=mode)
 
 
+def scan_tanh(name: str, mode: str):
+    lib, t = _lib(name)
+    h0, W = t.dvector("h0"), t.dmatrix("W")
+    out, _ = lib.scan(
+        lambda h, W: t.tanh(W @ h),
+        outputs_info=h0,
+        non_sequences=W,
+        n_steps=SCAN_STEPS,
+    )
+    return lib.function([h0, W], out[-1], mode=mode)
+
+
+def scan_data():
+    rng = np.random.default_rng(2)
+    return rng.normal(size=SCAN_SIZE), rng.normal(size=(SCAN_SIZE, SCAN_SIZE)) * 0.3
+
+
+def scan_numpy(h, W):
+    for _ in range(SCAN_STEPS):
+        h = np.tanh(W @ h)
+    return h
+
+
 def logreg_data():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(N_ROWS, N_COLS))
@@ -98,7 +123,11 @@ def elemwise_numpy(x, y, z):
     return np.exp(x) * np.sin(y) + np.log1p(z**2) - np.tanh(x * y)
 
 
-WORKLOADS = {"logreg": (logreg, logreg_data), "elemwise": (elemwise, None)}
+WORKLOADS = {
+    "logreg": (logreg, logreg_data),
+    "elemwise": (elemwise, None),
+    "scan": (scan_tanh, scan_data),
+}
 IMPLS = {
     "aesara NUMBA": ("aesara", "NUMBA"),
     "pytensor NUMBA": ("pytensor", "NUMBA"),
@@ -180,6 +209,8 @@ def run_times(impls: list[str], n: int) -> dict:
     out = {("numpy", "logreg"): best_ms(lambda: logreg_numpy(X, y, w), 50)}
     out["numpy", "elemwise"] = best_ms(lambda: elemwise_numpy(*xs), 1, 3)
     out["numpy", "add"] = best_ms(lambda: 1.5 + 2.5, 100000) * 1e3
+    hs, Ws = scan_data()
+    out["numpy", "scan"] = best_ms(lambda: scan_numpy(hs, Ws), 5)
     for impl in impls:
         name, mode = IMPLS[impl]
         f = logreg(name, mode)
@@ -191,6 +222,9 @@ def run_times(impls: list[str], n: int) -> dict:
         h = scalar_add(name, mode)
         assert h(1.5, 2.5) == 4.0
         out[impl, "add"] = best_ms(lambda h=h: h(1.5, 2.5), 20000) * 1e3
+        s = scan_tanh(name, mode)
+        np.testing.assert_allclose(s(hs, Ws), scan_numpy(hs, Ws), rtol=1e-8)
+        out[impl, "scan"] = best_ms(lambda s=s: s(hs, Ws), 20)
     return out
 
 
@@ -219,7 +253,7 @@ def main() -> None:
     print()
     print(f"run time (elemwise: 3 x {n:.0e} float64; logreg: X {N_ROWS}x{N_COLS})")
     print(f"{'impl':<16} {'workload':<10} {'time':>12} {'x aesara NUMBA':>15}")
-    units = {"logreg": "ms", "elemwise": "ms", "add": "us"}
+    units = {"logreg": "ms", "elemwise": "ms", "add": "us", "scan": "ms"}
     for (impl, workload), t in runs.items():
         ratio = t / runs[base, workload]
         print(

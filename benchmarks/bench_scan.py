@@ -7,10 +7,13 @@ Run time (in this process), the function returning the last state:
 
 Peers: NumPy (a Python loop), JAX (``lax.fori_loop`` under ``jit``) and
 PyTensor's default mode (its ``scan``), where installed; a peer that is not
-installed is skipped with a note. Aesara's default mode runs the loop in C
-(``ScanLoop``, aesara/link/c/scan_runtime.c); the row ``aesara python
-loop`` is the same graph with the ``vm`` linker (the Python reference loop,
-whose inner function is still compiled in the default mode), for scale.
+installed is skipped with a note. Aesara's default mode runs this loop as
+one generated C function (the fused scan kernel,
+aesara/link/c/scan_kernel.py); for scale, the row ``aesara general loop``
+is the general C loop (``ScanLoop``, aesara/link/c/scan_runtime.c, with
+``scan__fused_kernel=False``) and ``aesara python loop`` the same graph
+with the ``vm`` linker (the Python reference loop, whose inner function is
+still compiled in the default mode).
 Implementations are timed in interleaved rounds and the medians over rounds
 are reported (see :func:`interleaved_medians_ms`).
 
@@ -73,7 +76,7 @@ def numpy_loop(W, h, steps):
     return h
 
 
-def aesara_fn(steps: int, linker: str | None = None):
+def aesara_fn(steps: int, linker: str | None = None, fused: bool = True):
     import aesara
     import aesara.tensor as at
     from aesara.compile.mode import Mode
@@ -83,7 +86,8 @@ def aesara_fn(steps: int, linker: str | None = None):
         lambda h, W: at.tanh(W @ h), outputs_info=h0, non_sequences=W, n_steps=steps
     )
     mode = None if linker is None else Mode(linker=linker)
-    return aesara.function([W, h0], hs[-1], mode=mode)
+    with aesara.config.change_flags(scan__fused_kernel=fused):
+        return aesara.function([W, h0], hs[-1], mode=mode)
 
 
 def pytensor_fn(steps: int):
@@ -133,6 +137,7 @@ def run_times(rounds: int) -> None:
         fns = {"numpy": lambda W=W, h=h, s=steps: numpy_loop(W, h, s)}
         made = {
             "aesara": aesara_fn(steps),
+            "aesara general loop": aesara_fn(steps, fused=False),
             "aesara python loop": aesara_fn(steps, linker="vm"),
         }
         try:

@@ -56,7 +56,7 @@ def test_renamed_scalar_ops_compute_and_print_as_before():
         [x, y], [aes.true_divide(x, y), aes.floor_divide(x, y), aes.square(x)]
     )
     np.testing.assert_allclose(f(7.0, 2.0), [3.5, 3.0, 49.0])
-    assert str(aes.true_divide(x, y).owner.op) == "true_div"
+    assert str(aes.true_divide(x, y).owner.op) == "true_divide"
     assert isinstance(aes.divide(x, y).owner.op, aes.TrueDivide)
 
 

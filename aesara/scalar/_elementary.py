@@ -354,7 +354,7 @@ class Sqr(UnaryScalarOp):
         return [_chain(gz, x * _const_like(2, x), x)]
 
 
-sqr = Sqr(same_out, name="sqr")
+sqr = Sqr(same_out, name="square")
 
 
 class Sqrt(_UnaryFloatOp):

@@ -535,7 +535,7 @@ class TrueDiv(BinaryScalarOp):
         return [gx, gy]
 
 
-true_div = TrueDiv(upcast_out, name="true_div")
+true_div = TrueDiv(upcast_out, name="true_divide")
 
 
 class IntDiv(BinaryScalarOp):
@@ -559,7 +559,7 @@ class IntDiv(BinaryScalarOp):
         return [_float_zeros_like(x) for x in inputs]
 
 
-int_div = IntDiv(upcast_out_min8, name="int_div")
+int_div = IntDiv(upcast_out_min8, name="floor_divide")
 floor_div = int_div
 
 

@@ -1085,16 +1085,17 @@ def _make_elemwise(name: str):
     from aesara.tensor.elemwise import Elemwise
 
     if name in ("second", "fill"):
-        return Elemwise(aes.second, name="second")
+        return Elemwise(aes.second, name="Elemwise{second,no_inplace}")
     if name in ("switch", "where"):
-        return Elemwise(aes.switch, name="switch")
+        return Elemwise(aes.switch, name="Elemwise{switch,no_inplace}")
     if name == "tensor_copy":
-        return Elemwise(aes.identity, name="tensor_copy")
+        return Elemwise(aes.identity, name="Elemwise{identity}")
     dtype = name[len("_convert_to_") :]
     scalar_cast = getattr(aes, f"convert_to_{dtype}", None)
     if scalar_cast is None:
         scalar_cast = aes.Cast(aes.get_scalar_type(dtype), name=f"convert_to_{dtype}")
-    return Elemwise(scalar_cast, name=f"convert_to_{dtype}")
+    # Printed as Aesara 2.9 prints casts: ``Elemwise{Cast{int64}}``.
+    return Elemwise(scalar_cast, name=f"Elemwise{{{scalar_cast}}}")
 
 
 _LAZY_NAMES = {"second", "fill", "switch", "where", "tensor_copy"} | {

@@ -709,11 +709,15 @@ class Elemwise(Op):
             self._init_impl()
 
     def __str__(self):
+        # As Aesara 2.9 prints them: the tensor functions' ops carry a name
+        # (``Elemwise{exp,no_inplace}``), the ones rewrites build show the
+        # scalar op and their in-place pattern (``Elemwise{exp}[(0, 0)]``).
         if self.name is not None:
             return self.name
         if self.inplace_pattern:
-            return f"{type(self).__name__}{{{self.scalar_op},inplace}}"
-        return f"{type(self).__name__}{{{self.scalar_op},no_inplace}}"
+            pattern = sorted(self.inplace_pattern.items())
+            return f"{type(self).__name__}{{{self.scalar_op}}}{pattern}"
+        return f"{type(self).__name__}{{{self.scalar_op}}}"
 
     # -- graph construction ------------------------------------------------
 
@@ -1090,7 +1094,13 @@ def scalar_elemwise(*symbol, nfunc=None, nin=None, nout=None, symbolname=None):
         if scalar_op is None:
             raise AttributeError(f"aesara.scalar has no scalar op named {base!r}")
         spec = (nfunc, nin, nout) if nfunc else None
-        op = Elemwise(scalar_op, {0: 0} if inplace else None, nfunc_spec=spec)
+        # Printed as Aesara prints its tensor functions' ops: by the symbol
+        # name given, else the scalar op's (``Elemwise{true_divide,no_inplace}``).
+        shown = name if inplace else (symbolname or scalar_op.name or base)
+        label = f"Elemwise{{{shown},{'inplace' if inplace else 'no_inplace'}}}"
+        op = Elemwise(
+            scalar_op, {0: 0} if inplace else None, name=label, nfunc_spec=spec
+        )
         doc = (fn.__doc__ or "").strip()
         op.__doc__ = doc or f"Element-wise {base}."
         op.__module__ = fn.__module__

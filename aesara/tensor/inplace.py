@@ -92,7 +92,8 @@ def _make(public: str, scalar_name: str) -> Elemwise | None:
         scalar_op = getattr(aes, "abs_", None)
     if scalar_op is None:
         return None
-    op = Elemwise(scalar_op, {0: 0})
+    # Named as Aesara 2.9 prints its in-place functions' ops.
+    op = Elemwise(scalar_op, {0: 0}, name=f"Elemwise{{{public}_inplace,inplace}}")
     op.__doc__ = f"In-place ``{public}``: the result overwrites the first input."
     return op
 

@@ -88,10 +88,6 @@ _IMPL_DETAIL = (
 
 MODULES.update(
     {
-        "aesara.link.numba.dispatch.scan": (
-            MISSING,
-            "Scan is not translated to Numba yet (its graphs run on the Python linker)",
-        ),
         "aesara.scan.scan_perform_ext": (
             INTERNAL,
             "loader of Aesara's compiled (Cython) Scan loop; Scan's compiled "
@@ -377,17 +373,20 @@ _names(
     INTERNAL,
     _DISPATCH,
     "aesara.link.numba.dispatch.extra_ops",
-    (
-        "numba_funcify_FillDiagonalOffset numba_funcify_RavelMultiIndex "
-        "numba_funcify_Repeat numba_funcify_Searchsorted numba_funcify_Unique "
-        "numba_funcify_UnravelIndex"
-    ),
+    "numba_funcify_Repeat numba_funcify_Searchsorted",
+)
+_names(
+    INTERNAL,
+    "source-generation helpers of Aesara's Numba Scan loop (ours generates its "
+    "loop differently: aesara/link/numba/dispatch/scan.py)",
+    "aesara.link.numba.dispatch.scan",
+    "array0d_range idx_to_str",
 )
 _names(
     INTERNAL,
     _DISPATCH,
     "aesara.link.numba.dispatch.nlinalg",
-    "numba_funcify_Eig numba_funcify_Inv numba_funcify_QRFull",
+    "numba_funcify_Inv",
 )
 _names(
     INTERNAL,
@@ -638,32 +637,10 @@ _names(
     ),
 )
 _names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.nnet.basic",
-    (
-        "local_advanced_indexing_crossentropy_onehot "
-        "local_advanced_indexing_crossentropy_onehot_grad "
-        "local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc"
-    ),
-)
-_names(
     INTERNAL,
     "C code generation of Aesara's ConvOp (ops here hold no C)",
     "aesara.tensor.nnet.conv",
     "gen_conv_code_unroll_batch_kern",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.nnet.opt",
-    "local_conv2d_gradinputs_cpu local_conv2d_gradweight_cpu",
-)
-_names(
-    MISSING,
-    _TODO,
-    "aesara.tensor.nnet.rewriting",
-    "local_conv2d_gradinputs_cpu local_conv2d_gradweight_cpu",
 )
 _names(
     INTERNAL,

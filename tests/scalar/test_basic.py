@@ -621,7 +621,7 @@ def test_op_equality_and_str():
     assert hash(sb.Add(sb.upcast_out, name="add")) == hash(sb.add)
     assert sb.Add(sb.upcast_out_nobool) != sb.add
     assert sb.add != sb.mul
-    assert str(sb.add) == "add" and str(sb.true_div) == "true_div"
+    assert str(sb.add) == "add" and str(sb.true_div) == "true_divide"
     assert sb.Cast(float32) == sb.convert_to_float32
     assert sb.Cast(float32) != sb.convert_to_float64
     assert sb.InRange(True, False) != sb.InRange(True, True)

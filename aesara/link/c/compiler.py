@@ -330,11 +330,14 @@ def compile_shared_library(
     libraries: tuple[str, ...] = ("mvec", "m"),
     cache: CompileCache | None = None,
     meta: dict | None = None,
+    light: bool = False,
 ) -> Path:
     """Compile (or find in the cache) a plain C shared library; return its path.
 
     Unlike :func:`compile_module` the source includes no Python headers, so
-    it compiles fast; the C runtime loads it with ``dlopen``.
+    it compiles fast; the C runtime loads it with ``dlopen``. ``light``
+    compiles with the light flags (see :func:`default_compile_flags`), for
+    code with no loops worth vectorising.
 
     Raises
     ------
@@ -344,7 +347,7 @@ def compile_shared_library(
     cxx = _cxx()
     if not cxx:
         raise CompileError("No C compiler: config.cxx is empty")
-    flags = default_compile_flags() + list(extra_flags)
+    flags = default_compile_flags(light) + list(extra_flags)
     key = make_key(
         "c-shared",
         source,

@@ -1021,8 +1021,68 @@ static PyTypeObject ScanLoopType = {
     .tp_new = PyType_GenericNew,
 };
 
+/* call_fused_kernel(address, n_steps, arrays, table): run a fused scan
+ * kernel (aesara/link/c/scan_kernel.py). P gets the data pointer of every
+ * array of the tuple `arrays` (then the extra addresses of the tuple `extra`),
+ * S is the int64 array `table`. The Python side has checked the arrays'
+ * types, layouts and shapes; this only saves the per-array pointer lookups
+ * Python would do. */
+typedef int (*fused_kernel_t)(long long, char *const *, const long long *);
+
+static PyObject *
+call_fused_kernel(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "call_fused_kernel takes 5 arguments");
+        return NULL;
+    }
+    void *address = PyLong_AsVoidPtr(args[0]);
+    long long n_steps = PyLong_AsLongLong(args[1]);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *arrays = args[2], *extra = args[3], *table = args[4];
+    if (!address || !PyTuple_Check(arrays) || !PyTuple_Check(extra) ||
+        !PyArray_Check(table) || PyArray_TYPE((PyArrayObject *)table) != NPY_INT64) {
+        PyErr_SetString(PyExc_TypeError, "call_fused_kernel: bad arguments");
+        return NULL;
+    }
+    Py_ssize_t na = PyTuple_GET_SIZE(arrays), ne = PyTuple_GET_SIZE(extra);
+    char *stack_p[32];
+    char **P = na + ne <= 32 ? stack_p : (char **)PyMem_Malloc((na + ne) * sizeof(char *));
+    if (!P) return PyErr_NoMemory();
+    for (Py_ssize_t j = 0; j < na; j++) {
+        PyObject *a = PyTuple_GET_ITEM(arrays, j);
+        if (!PyArray_Check(a)) {
+            if (P != stack_p) PyMem_Free(P);
+            PyErr_SetString(PyExc_TypeError, "call_fused_kernel: not an array");
+            return NULL;
+        }
+        P[j] = PyArray_BYTES((PyArrayObject *)a);
+    }
+    for (Py_ssize_t j = 0; j < ne; j++) {
+        P[na + j] = (char *)PyLong_AsVoidPtr(PyTuple_GET_ITEM(extra, j));
+    }
+    if (PyErr_Occurred()) {
+        if (P != stack_p) PyMem_Free(P);
+        return NULL;
+    }
+    const long long *S = (const long long *)PyArray_DATA((PyArrayObject *)table);
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = ((fused_kernel_t)address)(n_steps, P, S);
+    Py_END_ALLOW_THREADS
+    if (P != stack_p) PyMem_Free(P);
+    return PyLong_FromLong(rc);
+}
+
+static PyMethodDef sl_methods[] = {
+    {"call_fused_kernel", (PyCFunction)(void (*)(void))call_fused_kernel, METH_FASTCALL,
+     "Run a fused scan kernel on these arrays."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef sl_module = {
-    PyModuleDef_HEAD_INIT, "MODULE_NAME", "The loop of aesara's Scan op, in C.", -1, NULL,
+    PyModuleDef_HEAD_INIT, "MODULE_NAME", "The loop of aesara's Scan op, in C.", -1, sl_methods,
 };
 
 PyMODINIT_FUNC
@@ -1039,6 +1099,6 @@ PyInit_MODULE_NAME(void)
     PyModule_AddIntConstant(m, "SK_MIT_MOT", SK_MIT_MOT);
     PyModule_AddIntConstant(m, "SK_STATE", SK_STATE);
     PyModule_AddIntConstant(m, "SK_NIT_SOT", SK_NIT_SOT);
-    PyModule_AddIntConstant(m, "SCAN_RUNTIME_VERSION", 1);
+    PyModule_AddIntConstant(m, "SCAN_RUNTIME_VERSION", 2);
     return m;
 }

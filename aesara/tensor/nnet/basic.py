@@ -1,7 +1,8 @@
 """Classic neural-network building blocks: softmax with bias, the one-hot
 cross-entropy ops, binary / categorical cross-entropies, activations
 (``relu``, ``elu``, ``selu``, ``softsign``), hierarchical softmax and
-``confusion_matrix``.
+``confusion_matrix``, and the rewrites that fuse softmaxes with one-hot
+cross-entropies and their gradients.
 
 The plain softmax ops live in :mod:`aesara.tensor.special`; this module
 reuses them (``softmax_legacy`` / ``softmax_grad_legacy`` are their
@@ -48,6 +49,9 @@ __all__ = [
     "local_softmax_with_bias",
     "local_argmax_pushdown",
     "local_softmax_grad_to_crossentropy_with_softmax_grad",
+    "local_advanced_indexing_crossentropy_onehot",
+    "local_advanced_indexing_crossentropy_onehot_grad",
+    "local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc",
     "graph_merge_softmax_with_crossentropy_softmax",
     "binary_crossentropy",
     "sigmoid_binary_crossentropy",
@@ -990,6 +994,366 @@ local_argmax_pushdown.__doc__ = (
 )
 
 
+# --------------------------------------------------------------------------
+# Rewrites of cross-entropies written with advanced indexing
+# --------------------------------------------------------------------------
+
+
+def _elemwise_of(var, scalar_type) -> bool:
+    """Whether ``var`` is computed by an ``Elemwise`` of ``scalar_type``."""
+    owner = var.owner
+    return (
+        owner is not None
+        and isinstance(owner.op, Elemwise)
+        and isinstance(owner.op.scalar_op, scalar_type)
+    )
+
+
+def _is_const(var, value) -> bool:
+    from aesara.tensor.basic import get_scalar_constant_value
+    from aesara.tensor.exceptions import NotScalarConstantError
+
+    try:
+        return bool(np.all(get_scalar_constant_value(var) == value))
+    except NotScalarConstantError:
+        return False
+
+
+def _is_length_of(fgraph, n, labels) -> bool:
+    """Whether the scalar ``n`` is provably ``labels.shape[0]``."""
+    from aesara.tensor.elemwise import DimShuffle
+    from aesara.tensor.shape import Shape, Shape_i
+    from aesara.tensor.subtensor import Subtensor
+
+    while n.owner is not None and (
+        (isinstance(n.owner.op, DimShuffle) and n.owner.op.new_order == ())
+        or _elemwise_of(n, aes.Cast)
+    ):
+        n = n.owner.inputs[0]
+    static = labels.type.shape[0]
+    if static is not None and _is_const(n, static):
+        return True
+    owner = n.owner
+    if owner is not None:
+        if isinstance(owner.op, Shape_i):
+            return owner.op.i == 0 and owner.inputs[0] is labels
+        shp = owner.inputs[0] if owner.inputs else None
+        if (
+            isinstance(owner.op, Subtensor)
+            and len(owner.inputs) == 2
+            and shp.owner is not None
+            and isinstance(shp.owner.op, Shape)
+            and shp.owner.inputs[0] is labels
+            and _is_const(owner.inputs[1], 0)
+        ):
+            return True
+    shape_feature = getattr(fgraph, "shape_feature", None)
+    if shape_feature is not None and labels in shape_feature.shape_of:
+        return shape_feature.shape_of[labels][0] is n
+    return False
+
+
+def _rows_are_arange(fgraph, rows, labels) -> bool:
+    """Whether ``rows`` is ``arange(labels.shape[0])``: then indexing a matrix
+    by ``[rows, labels]`` picks one entry per row, in order."""
+    from aesara.tensor.basic import ARange
+
+    shape_feature = getattr(fgraph, "shape_feature", None)
+    if shape_feature is not None and labels in shape_feature.shape_of:
+        # ``arange(1)`` may have been constant-folded into a plain 0.
+        if _is_const(shape_feature.shape_of[labels][0], 1) and _is_const(rows, 0):
+            return True
+    if rows.owner is None or not isinstance(rows.owner.op, ARange):
+        return False
+    start, stop, step = rows.owner.inputs
+    if not (_is_const(start, 0) and _is_const(step, 1)):
+        return False
+    return _is_length_of(fgraph, stop, labels)
+
+
+def _is_row_softmax(sm) -> bool:
+    """Whether the matrix ``sm`` is a softmax of its rows."""
+    if sm.owner is None or sm.type.ndim != 2:
+        return False
+    op = sm.owner.op
+    return op == softmax_with_bias or (isinstance(op, Softmax) and op.axis in (-1, 1))
+
+
+def _softmax_inputs(fgraph, sm):
+    """``(x, b)`` with ``sm == softmax_with_bias(x, b)`` for a matrix ``sm``
+    computed by ``softmax_with_bias`` or a last-axis ``Softmax``; else None."""
+    if not _is_row_softmax(sm):
+        return None
+    if sm.owner.op == softmax_with_bias:
+        return tuple(sm.owner.inputs)
+    split = local_softmax_with_bias.transform(fgraph, sm.owner)
+    if split and split[0].owner is not None and split[0].owner.op == softmax_with_bias:
+        return tuple(split[0].owner.inputs)
+    (x,) = sm.owner.inputs
+    if x.type.dtype not in float_dtypes:
+        return None
+    return x, x[0].zeros_like()
+
+
+def _as_type_of(new, old):
+    """``new`` with exactly ``old``'s type (a cast of static shape only), or
+    None when the types are not compatible."""
+    if new.type == old.type:
+        return new
+    if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
+        return None
+    try:
+        return old.type.filter_variable(new)
+    except TypeError:
+        return None
+
+
+def _picks(var, sm, rows, labels) -> bool:
+    """Whether ``var`` is ``sm[rows, labels]`` (the very same variables)."""
+    from aesara.tensor.subtensor import AdvancedSubtensor
+
+    owner = var.owner
+    return (
+        owner is not None
+        and isinstance(owner.op, AdvancedSubtensor)
+        and len(owner.inputs) == 3
+        and owner.inputs[0] is sm
+        and owner.inputs[1] is rows
+        and owner.inputs[2] is labels
+    )
+
+
+def _per_row(var) -> bool:
+    # A vector (one value per row) or something broadcasting like a scalar.
+    return var.type.ndim == 1 or all(var.type.broadcastable)
+
+
+def _nll_grad_from_increment(incr, sm, rows, labels):
+    """Given ``incr == -g / sm[rows, labels]`` (as written by the gradient of
+    ``log`` and then canonicalised), return ``g``, else None.
+
+    Accepted forms: an optional ``neg`` around ``num / den`` or
+    ``num * reciprocal(den)``, with ``den`` being the picked probabilities,
+    or their product with one more per-row factor.
+    """
+    from aesara.tensor.math import mul
+
+    sign = 1.0
+    if _elemwise_of(incr, aes.Neg):
+        sign = -1.0
+        incr = incr.owner.inputs[0]
+    if _elemwise_of(incr, aes.TrueDiv):
+        num, den = incr.owner.inputs
+    elif _elemwise_of(incr, aes.Mul):
+        factors = list(incr.owner.inputs)
+        recips = [f for f in factors if _elemwise_of(f, aes.Reciprocal)]
+        if len(recips) != 1 or len(factors) < 2:
+            return None
+        factors.remove(recips[0])
+        den = recips[0].owner.inputs[0]
+        num = factors[0] if len(factors) == 1 else mul(*factors)
+    else:
+        return None
+    if not _per_row(num):
+        return None
+    if _picks(den, sm, rows, labels):
+        rest = None
+    elif _elemwise_of(den, aes.Mul):
+        factors = list(den.owner.inputs)
+        picked = [f for f in factors if _picks(f, sm, rows, labels)]
+        if len(picked) != 1:
+            return None
+        factors.remove(picked[0])
+        rest = factors[0] if len(factors) == 1 else mul(*factors)
+        if not _per_row(rest):
+            return None
+    else:
+        return None
+    g = -sign * num
+    return g if rest is None else g / rest
+
+
+def _zeros_incremented_at_picks(var):
+    """``(incr, rows, labels)`` if ``var`` is
+    ``inc_subtensor(zeros[rows, labels], incr)``, else None."""
+    from aesara.tensor.subtensor import AdvancedIncSubtensor
+
+    owner = var.owner
+    if owner is None or not isinstance(owner.op, AdvancedIncSubtensor):
+        return None
+    if len(owner.inputs) != 4 or not _is_const(owner.inputs[0], 0):
+        return None
+    return tuple(owner.inputs[1:])
+
+
+def local_advanced_indexing_crossentropy_onehot(fgraph, node):
+    from aesara.tensor.subtensor import AdvancedSubtensor
+
+    if isinstance(node.op, AdvancedSubtensor):
+        # log(softmax(x))[rows, labels]
+        if len(node.inputs) != 3 or not _elemwise_of(node.inputs[0], aes.Log):
+            return False
+        sm = node.inputs[0].owner.inputs[0]
+        rows, labels = node.inputs[1:]
+    elif isinstance(node.op, Elemwise) and isinstance(node.op.scalar_op, aes.Log):
+        # log(softmax(x)[rows, labels])
+        picked = node.inputs[0].owner
+        if (
+            picked is None
+            or not isinstance(picked.op, AdvancedSubtensor)
+            or len(picked.inputs) != 3
+        ):
+            return False
+        sm, rows, labels = picked.inputs
+    else:
+        return False
+    if labels.type.ndim != 1 or labels.type.dtype not in integer_dtypes:
+        return False
+    parts = _softmax_inputs(fgraph, sm)
+    if parts is None or not _rows_are_arange(fgraph, rows, labels):
+        return False
+    x, b = parts
+    try:
+        nll = crossentropy_softmax_argmax_1hot_with_bias(x, b, labels)[0]
+    except (TypeError, ValueError):
+        return False
+    out = _as_type_of(-nll, node.outputs[0])
+    return False if out is None else [out]
+
+
+def _log_tracks():
+    from aesara.tensor.math import log
+    from aesara.tensor.subtensor import AdvancedSubtensor
+
+    return [AdvancedSubtensor, log]
+
+
+local_advanced_indexing_crossentropy_onehot = _node_rewriter(_log_tracks())(
+    local_advanced_indexing_crossentropy_onehot
+)
+local_advanced_indexing_crossentropy_onehot.__doc__ = (
+    "Rewrite ``log(softmax(x))[arange(y.shape[0]), y]`` and "
+    "``log(softmax(x)[arange(y.shape[0]), y])`` (``softmax`` being a "
+    "last-axis softmax of a matrix, or ``softmax_with_bias``) into minus the "
+    "NLL output of :class:`CrossentropySoftmaxArgmax1HotWithBias`. Opt-in "
+    "(Aesara runs it by default): the fused op rejects negative labels, which "
+    "indexing wraps around, and gives a finite NLL where the softmax "
+    "underflows to 0 and the original gives ``-inf``."
+)
+
+
+def local_advanced_indexing_crossentropy_onehot_grad(fgraph, node):
+    from aesara.tensor.basic import fill
+
+    if not isinstance(node.op, SoftmaxGrad) or node.op.axis not in (-1, 1):
+        return False
+    d_sm, sm = node.inputs
+    if not _is_row_softmax(sm):
+        return False
+    picked = _zeros_incremented_at_picks(d_sm)
+    if picked is not None:
+        # Gradient of log(softmax(x)[rows, labels]): the picked entries of
+        # a zero matrix are incremented by -g / softmax(x)[rows, labels].
+        incr, rows, labels = picked
+        g = _nll_grad_from_increment(incr, sm, rows, labels)
+        if g is None:
+            return False
+        g = fill(sm[:, 0], g)  # one value per row
+    else:
+        # Gradient of log(softmax(x))[rows, labels]: zeros incremented by -g
+        # at the picks, then divided by the softmax.
+        if _elemwise_of(d_sm, aes.TrueDiv):
+            num, den = d_sm.owner.inputs
+        elif _elemwise_of(d_sm, aes.Mul) and len(d_sm.owner.inputs) == 2:
+            num, recip = d_sm.owner.inputs
+            if not _elemwise_of(recip, aes.Reciprocal):
+                num, recip = recip, num
+            if not _elemwise_of(recip, aes.Reciprocal):
+                return False
+            den = recip.owner.inputs[0]
+        else:
+            return False
+        if den is not sm:
+            return False
+        picked = _zeros_incremented_at_picks(num)
+        if picked is None or num.type.broadcastable not in (
+            (False, False),
+            (True, False),
+        ):
+            return False
+        incr, rows, labels = picked
+        if incr.type.ndim != 1 or incr.type.dtype not in float_dtypes:
+            return False
+        g = -incr
+    if labels.type.ndim != 1 or labels.type.dtype not in integer_dtypes:
+        return False
+    if not _rows_are_arange(fgraph, rows, labels):
+        return False
+    try:
+        dx = crossentropy_softmax_1hot_with_bias_dx(g, sm, labels)
+    except (TypeError, ValueError):
+        return False
+    out = _as_type_of(dx, node.outputs[0])
+    return False if out is None else [out]
+
+
+local_advanced_indexing_crossentropy_onehot_grad = _node_rewriter([SoftmaxGrad])(
+    local_advanced_indexing_crossentropy_onehot_grad
+)
+local_advanced_indexing_crossentropy_onehot_grad.__doc__ = (
+    "Rewrite the softmax gradient of ``log(softmax(x)[arange(y.shape[0]), "
+    "y])`` or of ``log(softmax(x))[arange(y.shape[0]), y]`` (the increment "
+    "of a zero matrix at the picked entries) into "
+    ":class:`CrossentropySoftmax1HotWithBiasDx`. Opt-in (Aesara runs it by "
+    "default): where a softmax entry underflows to 0 the chained form gives "
+    "NaN and this one does not, and negative labels are rejected."
+)
+
+
+def local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc(fgraph, node):
+    from aesara.raise_op import Assert
+    from aesara.tensor.basic import Alloc
+    from aesara.tensor.math import eq, or_
+
+    if not isinstance(node.op, CrossentropySoftmax1HotWithBiasDx):
+        return False
+    dy, sm, y_idx = node.inputs
+    # A scalar or a length-1 vector is broadcast by the op itself.
+    if dy.type.ndim != 1 or dy.type.broadcastable[0]:
+        return False
+    if dy.owner is None or not isinstance(dy.owner.op, Alloc):
+        return False
+    shape_feature = getattr(fgraph, "shape_feature", None)
+    if shape_feature is None:
+        return False  # needed to know whether a shape check must stay
+    dz = dy.owner.inputs[0]
+    if dz.type.ndim > 1:
+        return False
+    if (
+        all(dz.type.broadcastable)
+        and not shape_feature.same_shape(sm, dy, dim_x=0, dim_y=0)
+        and not _is_const(shape_feature.shape_of[dy][0], 1)
+    ):
+        # The Alloc made a broadcast value as long as dy; the op accepts one
+        # of length 1 or of sm's rows, so keep the Alloc's length check.
+        cond = or_(eq(dy.shape[0], 1), eq(dy.shape[0], sm.shape[0]))
+        dz = Assert("`sm` and `dy` do not have the same shape.")(dz, cond)
+    return [node.op(dz, sm, y_idx)]
+
+
+local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc = _node_rewriter(
+    [CrossentropySoftmax1HotWithBiasDx]
+)(local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc)
+local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc.__doc__ = (
+    "Feed :class:`CrossentropySoftmax1HotWithBiasDx` the value an ``Alloc`` "
+    "broadcasts into its ``dy`` instead of the allocated vector (the op "
+    "broadcasts a scalar or length-1 ``dy`` itself). When the lengths are "
+    "not provably equal, an ``Assert`` keeps the check the ``Alloc`` did. "
+    "Needs the fgraph's shape feature; registered by default in "
+    "canonicalize, stabilize and specialize, as in Aesara."
+)
+
+
 def _register_rewrites():
     # As in Aesara: fuse one-hot cross-entropies of softmaxes after
     # specialisation, in the default and fast-compile pipelines.
@@ -1012,9 +1376,24 @@ def _register_rewrites():
         local_softmax_with_bias,
         local_argmax_pushdown,
         local_softmax_grad_to_crossentropy_with_softmax_grad,
+        local_advanced_indexing_crossentropy_onehot,
+        local_advanced_indexing_crossentropy_onehot_grad,
     ):
         try:
             optdb["specialize"].register(rw.__name__, rw)
+        except (ValueError, TypeError):
+            pass
+    # This one only drops an Alloc (keeping its length check): on by default.
+    from aesara.tensor.rewriting.basic import (
+        register_canonicalize,
+        register_specialize,
+        register_stabilize,
+    )
+
+    rw = local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc
+    for register in (register_canonicalize, register_stabilize, register_specialize):
+        try:
+            register(rw)
         except (ValueError, TypeError):
             pass
 

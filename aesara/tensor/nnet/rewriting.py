@@ -8,6 +8,11 @@ turn ``AbstractConv*`` nodes into the equivalent ``CorrMM`` /
 ``Corr3dMM`` nodes) but are registered without tags, so they only run when a
 mode asks for them by name.  ``local_abstractconv_check`` accepts every
 abstract convolution (they all have an implementation).
+
+``local_conv2d_cpu``, ``local_conv2d_gradweight_cpu`` and
+``local_conv2d_gradinputs_cpu`` lower the 2-d abstract convolution and its
+two gradients to the legacy ``ConvOp``; as in Aesara they are members of
+``conv_groupopt``, which (unlike Aesara's) is not registered in ``optdb``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from aesara.tensor.nnet.abstract_conv import (
 from aesara.tensor.nnet.blocksparse import SparseBlockGemv, SparseBlockOuter
 from aesara.tensor.nnet.corr import CorrMM, CorrMM_gradInputs, CorrMM_gradWeights
 from aesara.tensor.nnet.corr3d import Corr3dMM, Corr3dMMGradInputs, Corr3dMMGradWeights
+from aesara.tensor.type import TensorType
 
 __all__ = [
     "local_inplace_sparse_block_gemv",
@@ -36,6 +42,8 @@ __all__ = [
     "local_abstractconv3d_gradinputs_gemm",
     "local_abstractconv_check",
     "local_conv2d_cpu",
+    "local_conv2d_gradweight_cpu",
+    "local_conv2d_gradinputs_cpu",
     "conv_groupopt",
 ]
 
@@ -195,6 +203,142 @@ def local_conv2d_cpu(fgraph, node):
     return [out]
 
 
+def _legacy_grad_applicable(node, op_type):
+    """Common conditions (those of Aesara) for lowering a 2-d abstract
+    convolution gradient to the legacy :class:`ConvOp`."""
+    op = node.op
+    if not isinstance(op, op_type):
+        return False
+    first, topgrad = node.inputs[:2]
+    if not isinstance(first.type, TensorType) or not isinstance(
+        topgrad.type, TensorType
+    ):
+        return False
+    if first.type.dtype == "float16" or first.type.dtype != topgrad.type.dtype:
+        return False
+    if op.border_mode not in ("valid", "full") or not op.filter_flip:
+        return False
+    if op.num_groups != 1 or op.unshared:
+        return False
+    # Aesara does not test the dilation here, but ConvOp cannot dilate: a
+    # dilated gradient lowered this way would be wrong, so it is left alone.
+    if tuple(op.filter_dilation) != (1, 1):
+        return False
+    dx, dy = op.subsample
+    if op.border_mode == "valid" and (dx, dy) != (1, 1):
+        return False
+    if dx not in (1, 2) or dy not in (1, 2):
+        return False
+    # Aesara needs the static shapes to lay out a strided gradient; the same
+    # nodes are matched here even though the graph below is symbolic.
+    shapes = (op.imshp or (None,) * 4) + (op.kshp or (None,) * 4)
+    if (dx, dy) != (1, 1) and None in shapes:
+        return False
+    return True
+
+
+def _upsample(top, full_rows, full_cols, subsample):
+    """Spread a strided output gradient ``top`` over a zero tensor of the
+    unstrided spatial size ``(full_rows, full_cols)``: entry ``(i, j)`` goes
+    to ``(i * dx, j * dy)``, the position it was sampled from."""
+    import aesara.tensor as at
+
+    if tuple(subsample) == (1, 1):
+        return top
+    dx, dy = subsample
+    zeros = at.zeros(
+        (top.shape[0], top.shape[1], full_rows, full_cols), dtype=top.type.dtype
+    )
+    return at.set_subtensor(zeros[:, :, ::dx, ::dy], top)
+
+
+def _same_type(new, old):
+    if new.type == old.type:
+        return new
+    if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
+        return None
+    try:
+        return old.type.filter_variable(new)
+    except TypeError:
+        return None
+
+
+@node_rewriter([AbstractConv2d_gradWeights])
+def local_conv2d_gradweight_cpu(fgraph, node):
+    """Lower an :class:`AbstractConv2d_gradWeights` to the legacy
+    :class:`~aesara.tensor.nnet.conv.ConvOp`.
+
+    Matches what Aesara's rewrite of this name matches: a true convolution
+    (``filter_flip``) in ``"valid"`` or ``"full"`` mode, one group, shared
+    weights, float32/float64, strides of 1 or 2 (``"full"`` only, and only
+    with static ``imshp``/``kshp``); also no dilation, which Aesara does not
+    check but the legacy op cannot do.
+
+    The kernel gradient is written as a ``"valid"`` :class:`ConvOp` of
+    batch-transposed tensors: for ``"valid"``, of the image by the flipped
+    output gradient (then transposed back and flipped); for ``"full"``, of
+    the output gradient (spread back over the unstrided size with zeros when
+    strided: Aesara's ``imshp_logical``) by the flipped image. The result
+    equals what the abstract op computes.
+    """
+    from aesara.tensor.nnet.conv import ConvOp
+
+    if not _legacy_grad_applicable(node, AbstractConv2d_gradWeights):
+        return False
+    img, topgrad, shape = node.inputs
+    op = node.op
+    # Treat the batch axis as channels: the sum over examples becomes the
+    # convolution's sum over input channels.
+    img_t = img.dimshuffle(1, 0, 2, 3)
+    top_t = topgrad.dimshuffle(1, 0, 2, 3)
+    if op.border_mode == "valid":
+        res = ConvOp(output_mode="valid")(img_t, top_t[:, :, ::-1, ::-1])
+        res = res.dimshuffle(1, 0, 2, 3)[:, :, ::-1, ::-1]
+    else:
+        up = _upsample(
+            top_t,
+            img.shape[2] + shape[0] - 1,
+            img.shape[3] + shape[1] - 1,
+            op.subsample,
+        )
+        res = ConvOp(output_mode="valid")(up, img_t[:, :, ::-1, ::-1])
+    res = _same_type(res, node.outputs[0])
+    return False if res is None else [res]
+
+
+@node_rewriter([AbstractConv2d_gradInputs])
+def local_conv2d_gradinputs_cpu(fgraph, node):
+    """Lower an :class:`AbstractConv2d_gradInputs` to the legacy
+    :class:`~aesara.tensor.nnet.conv.ConvOp`.
+
+    Matches the same nodes as :func:`local_conv2d_gradweight_cpu` (as in
+    Aesara). The image gradient is a :class:`ConvOp` of the output gradient
+    by the channel-transposed, flipped kernels, in the other border mode
+    (``"full"`` for a ``"valid"`` convolution and the reverse); a strided
+    ``"full"`` gradient is first spread back over the unstrided size with
+    zeros. The result equals what the abstract op computes.
+    """
+    from aesara.tensor.nnet.conv import ConvOp
+
+    if not _legacy_grad_applicable(node, AbstractConv2d_gradInputs):
+        return False
+    kern, topgrad, shape = node.inputs
+    op = node.op
+    filters = kern.dimshuffle(1, 0, 2, 3)[:, :, ::-1, ::-1]
+    if op.border_mode == "valid":
+        res = ConvOp(output_mode="full")(topgrad, filters)
+    else:
+        up = _upsample(
+            topgrad,
+            shape[0] + kern.shape[2] - 1,
+            shape[1] + kern.shape[3] - 1,
+            op.subsample,
+        )
+        res = ConvOp(output_mode="valid")(up, filters)
+    res = _same_type(res, node.outputs[0])
+    return False if res is None else [res]
+
+
 def _build_conv_groupopt():
     from aesara.graph.rewriting.db import LocalGroupDB
 
@@ -211,9 +355,12 @@ def _build_conv_groupopt():
         group.register(
             rw.__name__, rw, "conv_gemm", "fast_compile", "fast_run", position=30
         )
-    group.register(
-        "local_conv2d_cpu", local_conv2d_cpu, "fast_compile", "fast_run", position=40
-    )
+    for rw in (
+        local_conv2d_cpu,
+        local_conv2d_gradweight_cpu,
+        local_conv2d_gradinputs_cpu,
+    ):
+        group.register(rw.__name__, rw, "fast_compile", "fast_run", position=40)
     return group
 
 

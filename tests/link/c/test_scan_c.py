@@ -37,6 +37,14 @@ C = get_default_mode().excluding("scan")
 PY = Mode(linker="py").excluding("scan")
 
 
+@pytest.fixture(autouse=True)
+def _general_loop():
+    """These tests are about the general C loop: the fused kernel
+    (tests/link/c/test_scan_kernel.py) stays out of them."""
+    with aesara.config.change_flags(scan__fused_kernel=False):
+        yield
+
+
 def _scan_thunks(f):
     return [t for n, t in zip(f.vm.nodes, f.vm.thunks) if isinstance(n.op, Scan)]
 

@@ -8,6 +8,8 @@ the same seed, and leave the generator in the same state.
 
 from __future__ import annotations
 
+import math
+import re
 import warnings
 
 import numpy as np
@@ -16,6 +18,8 @@ import pytest
 numba = pytest.importorskip("numba", reason="the Numba backend needs numba")
 
 import aesara  # noqa: E402
+import aesara.link.numba.dispatch.random as random_dispatch  # noqa: E402
+import aesara.link.numba.dispatch.random_algorithms as ra  # noqa: E402
 import aesara.tensor as at  # noqa: E402
 import aesara.tensor.random.basic as aer  # noqa: E402
 from aesara.compile.io import In  # noqa: E402
@@ -40,6 +44,8 @@ def _compile(inputs, outputs, mode, **kwargs):
                 return aesara.function(inputs, outputs, mode=mode, **kwargs)
     return aesara.function(inputs, outputs, mode=mode, **kwargs)
 
+
+_COV3 = np.array([[2.0, 0.5, 0.1], [0.5, 1.0, -0.3], [0.1, -0.3, 3.0]])
 
 # (random variable, parameter values, size). Array values become inputs of
 # the compiled function; Python scalars stay constants of the graph.
@@ -82,6 +88,66 @@ CASES = [
         aer.geometric, (np.array([0.1, 0.9]),), (3, 2), marks=pytest.mark.slow
     ),
     pytest.param(aer.zipf, (2.0,), (5,), marks=pytest.mark.slow),
+    # NumPy's algorithms written out for Numba (many draws: rare branches).
+    # Tiny beta shapes take NumPy 2's logarithmic and 0/1 paths.
+    (
+        aer.beta,
+        (np.array([1e-3, 0.01, 5e-104]), np.array([[2e-3], [1e-104]])),
+        (200, 2, 3),
+    ),
+    # Inversion and BTPE binomials, multiplication and PTRS Poissons.
+    (aer.binomial, (np.array([40, 10**6]), np.array([[0.5], [0.01]])), (150, 2, 2)),
+    (aer.poisson, (np.array([5.0, 50.0, 1e5]),), (300, 3)),
+    (
+        aer.wald,
+        (np.array([1.0, 100.0, 1e5, 0.01]), np.array([[2.0], [0.1]])),
+        (50, 2, 4),
+    ),
+    (
+        aer.vonmises,
+        (np.array([0.0, 2.0, -3.0, 1.0, 3.0, -1.0]), [1.0, 0.3, 50.0, 1e-9, 1e7, 3e-6]),
+        (100, 6),
+    ),
+    (
+        aer.hypergeometric,
+        (np.array([5, 50, 1000, 3, 0]), [7, 60, 2000, 0, 4], [3, 40, 500, 2, 4]),
+        (60, 5),
+    ),
+    pytest.param(
+        aer.hypergeometric, (200000, 300000, 150000), (4,), marks=pytest.mark.slow
+    ),
+    # SciPy's samplers.
+    (aer.halfnormal, (np.array([0.0, 1.0]), np.array([[1.0], [0.0]])), None),
+    (aer.cauchy, (1.0, np.array([2.0, 0.5])), (300, 2)),
+    (aer.invgamma, (np.array([0.5, 3.0]), 2.0), (3, 2)),
+    (aer.truncexpon, (np.array([0.5, 3.0, 1e-3]), 1.0, 2.0), None),
+    (aer.t, (np.array([1.0, 5.0, 0.5]), 0.5, 2.0), None),
+    (aer.nbinom, (np.array([1.0, 5.5, 20.0]), np.array([0.3, 0.9, 0.01])), (4, 3)),
+    (aer.betabinom, (np.array([3, 10, 100]), 0.5, np.array([[2.0], [0.3]])), None),
+    # Array-valued ones.
+    pytest.param(
+        aer.dirichlet, (np.array([1.0, 2.0, 0.5]),), (4,), marks=pytest.mark.slow
+    ),
+    (aer.dirichlet, (np.array([[0.01, 0.05, 0.0], [1.0, 2.0, 3.0]]),), None),
+    (aer.multinomial, (np.array([10, 1000]), np.array([0.2, 0.3, 0.5])), None),
+    (aer.multinomial, (5, np.array([[0.2, 0.3, 0.5], [0.0, 1.0, 0.0]])), (3, 2)),
+    (aer.categorical, (np.array([0.2, 0.3, 0.5]),), (7,)),
+    pytest.param(
+        aer.categorical,
+        (np.array([[0.2, 0.3, 0.5], [0.9, 0.05, 0.05]]),),
+        None,
+        marks=pytest.mark.slow,
+    ),
+    (aer.permutation, (np.arange(10.0)[::-1],), None),
+    (aer.multivariate_normal, (np.arange(3.0), _COV3), (2, 4)),
+    (
+        aer.multivariate_normal,
+        (np.arange(6.0).reshape(2, 3), np.stack([_COV3, 2 * _COV3])),
+        None,
+    ),
+    pytest.param(
+        aer.permutation, (np.arange(12).reshape(4, 3),), None, marks=pytest.mark.slow
+    ),
 ]
 
 
@@ -131,6 +197,46 @@ def test_same_draws_as_python_backend(rv, values, size):
         assert _state(rng_n) == start
         assert new_n is not rng_n
         rng_n, rng_p = new_n, new_p
+
+
+@pytest.mark.parametrize(
+    "replace, weighted, n, size",
+    [
+        (True, False, 10, (6,)),
+        (True, True, 5, (3, 2)),
+        (False, False, 10, (6,)),  # Floyd's algorithm
+        (False, False, 20000, (500,)),  # tail shuffle
+        (False, True, 5, (4,)),  # repeated searches without repeats
+        pytest.param(True, False, 7, None, marks=pytest.mark.slow),
+    ],
+)
+def test_choice_same_draws_as_python_backend(replace, weighted, n, size):
+    rng = random_generator_type("rng")
+    a = at.dvector("a")
+    rep = at.scalar("replace", dtype="bool")
+    p = at.dvector("p") if weighted else None
+    draw = aer.choice(a, size=size, replace=rep, p=p, rng=rng)
+    inputs = [rng, a, rep] + ([p] if weighted else [])
+    outputs = [draw.owner.outputs[0], draw]
+    args = [np.arange(n, dtype="float64")[::-1], np.array(replace)]
+    if weighted:
+        args.append(np.linspace(0.0, 1.0, n) / np.linspace(0.0, 1.0, n).sum())
+    f_numba = _compile(inputs, outputs, "NUMBA")
+    f_py = _compile(inputs, outputs, "FAST_COMPILE")
+    rng_n, rng_p = np.random.default_rng(SEED), np.random.default_rng(SEED)
+    for _ in range(2):
+        new_n, x_n = f_numba(rng_n, *args)
+        new_p, x_p = f_py(rng_p, *args)
+        assert x_n.dtype == x_p.dtype and x_n.shape == x_p.shape
+        np.testing.assert_array_equal(x_n, x_p)
+        assert _state(new_n) == _state(new_p)
+        rng_n, rng_p = new_n, new_p
+    if not replace:
+        assert len(np.unique(x_n)) == x_n.size
+    # The same compiled function errs as NumPy does on a too large sample.
+    if not replace and size == (6,):
+        with pytest.raises(ValueError, match="larger sample"):
+            f_numba(rng_n, np.arange(3.0), np.array(False))
 
 
 def test_every_case_distribution_is_translated():
@@ -258,6 +364,74 @@ def test_invalid_parameters_raise_like_numpy(rv, values, message):
         getattr(np.random.default_rng(0), rv.name)(*values, size=2)
 
 
+@pytest.mark.parametrize(
+    "rv, values, size, message",
+    [
+        (aer.wald, (1.0, 0.0), (2,), "scale <= 0"),
+        (aer.vonmises, (0.0, -1.0), (2,), "kappa < 0"),
+        (aer.halfnormal, (0.0, -1.0), (2,), "scipy.stats.halfnorm"),
+        (aer.nbinom, (np.array([2.0, 1e20]), 1e-5), None, "n too large"),
+        (aer.betabinom, (np.array([-1]), 1.0, 1.0), None, "scipy.stats.betabinom"),
+        # The sum is checked before the signs.
+        (aer.hypergeometric, (-1, 2, 1), (2,), "ngood < 0"),
+        (aer.hypergeometric, (np.array([-1]), 2, 5), None, "ngood \\+ nbad"),
+        (aer.dirichlet, (np.array([1.0, -1.0]),), (2,), "alpha < 0"),
+        (aer.multinomial, (3, np.array([0.6, 0.6, 0.1])), (2,), "sum\\(pvals"),
+        (aer.multinomial, (-3, np.array([0.5, 0.5])), None, "n < 0"),
+    ],
+)
+def test_invalid_parameters_raise_like_the_python_backend(rv, values, size, message):
+    inputs, outputs, arrays = _build(rv, values, size)
+    for mode in ("NUMBA", "FAST_COMPILE"):
+        f = _compile(inputs, outputs, mode)
+        with pytest.raises(ValueError, match=message):
+            f(np.random.default_rng(0), *arrays)
+
+
+def test_scipy_zero_scale_returns_loc_without_drawing():
+    inputs, outputs, arrays = _build(
+        aer.halfnormal, (np.array([1.0, -2.0]), 0.0), (3, 2)
+    )
+    new_n, x_n = _compile(inputs, outputs, "NUMBA")(np.random.default_rng(0), *arrays)
+    new_p, x_p = _compile(inputs, outputs, "FAST_COMPILE")(
+        np.random.default_rng(0), *arrays
+    )
+    np.testing.assert_array_equal(x_n, np.tile([1.0, -2.0], (3, 1)))
+    np.testing.assert_array_equal(x_n, x_p)
+    assert _state(new_n) == _state(new_p) == _state(np.random.default_rng(0))
+
+
+def test_multivariate_normal_warns_on_a_covariance_that_is_not_psd():
+    inputs, outputs, arrays = _build(
+        aer.multivariate_normal, (np.zeros(2), np.array([[1.0, 2.0], [2.0, 1.0]])), (3,)
+    )
+    f_numba = _compile(inputs, outputs, "NUMBA")
+    with pytest.warns(RuntimeWarning, match="positive-semidefinite"):
+        new_n, x_n = f_numba(np.random.default_rng(0), *arrays)
+    f_py = _compile(inputs, outputs, "FAST_COMPILE")
+    with pytest.warns(RuntimeWarning, match="positive-semidefinite"):
+        new_p, x_p = f_py(np.random.default_rng(0), *arrays)
+    np.testing.assert_array_equal(x_n, x_p)
+    assert _state(new_n) == _state(new_p)
+
+
+def test_cauchy_quantile_matches_scipy_and_overflows_at_zero():
+    from scipy.special import _ufuncs
+
+    q = np.array([1e-300, 0.1, 0.25, 0.5, 0.5 + 1e-16, 0.75, 0.999999])
+    got = np.array([ra.cauchy_ppf(v) for v in q])
+    np.testing.assert_array_equal(got, _ufuncs._cauchy_ppf(q, 0.0, 1.0))
+    with pytest.raises(OverflowError):
+        ra.cauchy_ppf(0.0)
+
+
+def test_log_factorial_table_and_series():
+    # Correctly rounded below 126 (NumPy's table), Stirling's series above.
+    for k in (0, 1, 2, 10, 125, 126, 1000, 10**7):
+        assert ra.log_factorial(k) == pytest.approx(math.lgamma(k + 1), rel=1e-14)
+    assert ra.log_factorial(3) == math.log(6.0)
+
+
 def test_size_and_parameters_must_broadcast():
     inputs, outputs, _ = _build(aer.normal, (np.zeros(2), 1.0), (3,))
     f = _compile(inputs, outputs, "NUMBA")
@@ -266,9 +440,9 @@ def test_size_and_parameters_must_broadcast():
 
 
 def test_untranslated_distribution_falls_back_with_warning():
-    # Numba's wald does not reproduce NumPy's draws bit for bit.
+    # SciPy's gumbel takes NumPy's SIMD logarithm of the uniforms.
     rng = random_generator_type("rng")
-    draw = aer.wald(1.0, 2.0, size=(4,), rng=rng)
+    draw = aer.gumbel(1.0, 2.0, size=(4,), rng=rng)
     assert find_random_draw(draw.owner.op) is None
     with pytest.warns(UserWarning, match="object mode"):
         f = aesara.function([rng], [draw.owner.outputs[0], draw], mode="NUMBA")
@@ -277,8 +451,28 @@ def test_untranslated_distribution_falls_back_with_warning():
     new_rng, x = f(g)
     assert _state(g) == before
     expected = np.random.default_rng(2)
-    np.testing.assert_array_equal(x, expected.wald(1.0, 2.0, size=4))
+    np.testing.assert_array_equal(
+        x, aer.GumbelRV.rng_fn(expected, np.array(1.0), np.array(2.0), (4,))
+    )
     assert _state(new_rng) == _state(expected)
+
+
+def _documented_fallbacks() -> set[str]:
+    doc = random_dispatch.__doc__
+    table = doc[doc.index("Why it is not translated") :]
+    return set(re.findall(r"^``(\w+)``", table, flags=re.M))
+
+
+def test_fallback_table_lists_exactly_the_untranslated_distributions():
+    ops = {
+        v.name: v
+        for v in vars(aer).values()
+        if isinstance(v, aer.RandomVariable) and type(v).__module__ == aer.__name__
+    }
+    untranslated = {name for name, op in ops.items() if find_random_draw(op) is None}
+    assert untranslated == _documented_fallbacks()
+    assert {"gumbel", "pareto", "randint"} <= untranslated
+    assert "choice" not in untranslated
 
 
 def test_float_parameter_for_integer_slot_is_not_translated():

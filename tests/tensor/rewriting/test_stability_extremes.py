@@ -42,6 +42,9 @@ EXEMPT = {
     "local_track_shape_i": "shape bookkeeping",
     "local_upcast_elemwise_constant_inputs": "casts constants to the op's dtype",
     "local_useless_alloc": "drops an alloc that only copies",
+    "local_useless_crossentropy_softmax_1hot_with_bias_dx_alloc": (
+        "drops an Alloc feeding the gradient's dy (a length check kept): same values"
+    ),
     "local_useless_reshape": "drops a reshape to the same shape",
     "topo_constant_folding": "evaluates constants, formula unchanged",
     # aesara.sandbox.linalg's structural rewrites (registered when imported):

@@ -6,6 +6,10 @@ compiled inner function). The inner function keeps whatever its own mode
 gave it (C thunks and the C loop under the default mode); the ScanLoop only
 replaces the Python loop around it. Without the runtime (no compiler) the
 node keeps the Python loop of ``Scan.make_thunk``.
+
+A loop whose inner graph is small arithmetic runs instead as one generated C
+function (:mod:`aesara.link.c.scan_kernel`, ``config.scan__fused_kernel``),
+with the ScanLoop as its fallback for the calls the kernel cannot take.
 """
 
 from __future__ import annotations
@@ -36,7 +40,69 @@ def _build():
     return get_scan_runtime()
 
 
+def _fused(node, storage_map, compute_map, general):
+    """The fused-kernel thunk of ``node``, or None where the kernel does not apply."""
+    from aesara.configdefaults import config
+    from aesara.link.c.compiler import CompileError
+    from aesara.link.c.scan_kernel import (
+        FusedScanRunner,
+        NotFusable,
+        fused_scan_kernel,
+        load_scan_kernel,
+    )
+
+    if not config.scan__fused_kernel:
+        return None
+    op = node.op
+    try:
+        kernel = fused_scan_kernel(op, op.fn.maker.fgraph)
+    except NotFusable:
+        return None
+    try:
+        function = load_scan_kernel(kernel)
+    except CompileError as e:
+        # A generated kernel that does not compile is a bug: say so and
+        # keep the general loop.
+        warnings.warn(
+            f"aesara: the fused C kernel of {node.op} did not compile; the node "
+            f"runs the general C loop ({e})",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
+    in_cells = [storage_map[v] for v in node.inputs]
+    out_cells = [storage_map[v] for v in node.outputs]
+    flags = [compute_map[v] for v in node.outputs] if compute_map is not None else []
+    fallback: list = []
+
+    def run_general(inputs, output_storage):
+        # The general loop reads and fills the same cells.
+        if not fallback:
+            fallback.append(general())
+        fallback[0]()
+
+    runner = FusedScanRunner(node, kernel, function, run_general)
+
+    def thunk():
+        runner.run([c[0] for c in in_cells], out_cells)
+        for f in flags:
+            f[0] = True
+
+    thunk.lazy = False
+    thunk.perform = op.perform
+    thunk.runner = runner
+    return thunk
+
+
 def _make(module, node, storage_map, compute_map, no_recycling):
+    def general():
+        return _make_general(module, node, storage_map, compute_map, no_recycling)
+
+    thunk = _fused(node, storage_map, compute_map, general)
+    return thunk if thunk is not None else general()
+
+
+def _make_general(module, node, storage_map, compute_map, no_recycling):
     from aesara.link.c.scan_runtime import make_scan_loop
 
     op = node.op

@@ -63,6 +63,11 @@ warnings.filterwarnings(
 GENERATED_MODULE = __name__
 
 
+#: Attribute of a node function holding a digest of everything its compiled
+#: code depends on, for translations whose op has no usable ``__props__``.
+NODE_CACHE_KEY_ATTR = "aesara_numba_cache_key"
+
+
 class NumbaTranslationMissing(NotImplementedError):
     """Raised by a translation that cannot compile a node in nopython mode."""
 
@@ -459,22 +464,40 @@ def fgraph_to_numba(
         ]
         fn = None
         reason = None
+        # The op inside an inner graph (Scan's) that has no translation.
+        culprit = None
         if len(passable) == len(node.inputs):
             try:
                 fn = numba_funcify(node.op, node=node)
             except NumbaTranslationMissing as e:
                 reason = str(e)
+                culprit = getattr(e, "culprit", None)
         else:
             reason = f"{numba_basic_op(node.op)} has a constant input of a type Numba cannot represent"
         if fn is None:
             if fallback == "raise":
-                raise NumbaTranslationMissing(
+                err = NumbaTranslationMissing(
                     f"The Numba backend cannot compile {numba_basic_op(node.op)} in "
                     f"nopython mode: {reason}. Set config.numba__fallback='warn' to "
                     "run it in object mode."
                 )
+                err.culprit = culprit or numba_basic_op(node.op)
+                err.reason = reason
+                raise err
+            # Constants other than tensors and scalars (slices...) stay on the
+            # Python side: Numba cannot hand them back to object mode.
+            passable = [
+                i
+                for i in passable
+                if not isinstance(node.inputs[i], Constant)
+                or isinstance(node.inputs[i].type, (TensorType, ScalarType))
+                or node.inputs[i].data is None
+            ]
             fn = object_mode_fn(node, passable)
-            fallback_ops.append(numba_basic_op(node.op))
+            label = numba_basic_op(node.op)
+            if culprit:
+                label = f"{label} (its inner graph holds {culprit})"
+            fallback_ops.append(label)
             cacheable = False
         lifted_values: list = []
         if isinstance(fn, WithLifted):
@@ -504,10 +527,16 @@ def fgraph_to_numba(
             outs.append(names[v])
         lhs = outs[0] if len(outs) == 1 else ", ".join(outs)
         lines.append(f"    {lhs} = {fn_name}({', '.join(call_args)})")
-        try:
-            key_parts.append(_describe_op(node.op))
-        except _Uncacheable:
-            cacheable = False
+        # Ops with an inner graph (Scan) describe themselves through the
+        # function they translate to (``NODE_CACHE_KEY_ATTR``).
+        own_key = getattr(fn, NODE_CACHE_KEY_ATTR, None)
+        if own_key is not None:
+            key_parts.append(b"own:" + own_key.encode())
+        else:
+            try:
+                key_parts.append(_describe_op(node.op))
+            except _Uncacheable:
+                cacheable = False
         key_parts.append(",".join(arg_keys).encode())
         key_parts.append(
             ";".join(_describe_type(v.type) for v in node.outputs).encode()

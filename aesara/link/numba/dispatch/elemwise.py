@@ -10,7 +10,6 @@ the input once, accumulating in the op's ``acc_dtype``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -23,9 +22,9 @@ from aesara.link.numba.dispatch.basic import (
     view_expr,
     with_lifted,
 )
-from aesara.link.numba.dispatch.scalar import cast_expr, scalar_body
+from aesara.link.numba.dispatch.scalar import cast_expr, scalar_body, scalar_globals
 from aesara.scalar._composite import Composite
-from aesara.tensor._reduction_ops import Mean
+from aesara.tensor._reduction_ops import Mean, MulWithoutZeros
 from aesara.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from aesara.tensor.fused_reduce import FusedCAReduce, fused_reduction_parts
 from aesara.tensor.math import Argmax, MaxAndArgmax
@@ -33,7 +32,7 @@ from aesara.tensor.special import LogSoftmax, Softmax, SoftmaxGrad
 
 
 def _env() -> dict[str, Any]:
-    return {"math": math}
+    return scalar_globals()
 
 
 def _idx(names: list[str]) -> str:
@@ -190,6 +189,9 @@ def _identity(binop: Any, acc_dtype: str) -> Any | None:
             return np.iinfo(dt).max
         if dt.kind == "b":
             return dt.type(True)
+    if isinstance(binop, MulWithoutZeros):
+        # Zeros count as absent: nothing (or only zeros) multiplies to 0.
+        return dt.type(0)
     return None
 
 
@@ -340,7 +342,7 @@ def numba_funcify_CAReduce(op, node=None, **kwargs):
             raise NumbaTranslationMissing(f"reduction by {scalar_op}")
         scalar_op, elem = parts
     if np.dtype(acc_dtype).kind == "c" and not isinstance(
-        scalar_op, (sops.Add, sops.Mul)
+        scalar_op, (sops.Add, sops.Mul, MulWithoutZeros)
     ):
         raise NumbaTranslationMissing("complex reduction")
     post = None

@@ -3,7 +3,13 @@
 ``Dot``, ``Dot22``, ``Dot22Scalar``, ``Gemm``, ``Gemv`` and ``Ger`` call
 ``np.dot``/loops compiled by Numba (BLAS for float and complex operands, a
 loop for integers); ``MatrixInverse``, ``Det``, ``SLogDet``, ``MatrixPinv``,
-``SVD``, ``Eigh``, ``Cholesky`` and ``Solve`` call Numba's LAPACK-backed ``np.linalg``.
+``SVD``, ``Eigh``, ``Cholesky``, ``Lstsq``, ``TensorInv`` and ``TensorSolve``
+call Numba's LAPACK-backed ``np.linalg`` (``Solve`` is in
+:mod:`aesara.link.numba.dispatch.slinalg`). ``Eig`` of a real matrix and
+``QRFull`` (every mode) call SciPy's LAPACK (``?geev``, ``?geqrf``,
+``?orgqr``) through :mod:`aesara.link.numba.dispatch.lapack`, as NumPy does,
+so eigenvalue order, eigenvector signs and ``raw`` output match NumPy's;
+complex ``QRFull`` is not translated.
 """
 
 from __future__ import annotations
@@ -14,12 +20,21 @@ from aesara.link.numba.dispatch.basic import (
     NumbaTranslationMissing,
     _single_output_fn,
     numba_funcify,
+    view_expr,
 )
-from aesara.tensor._nlinalg_decomp import SVD, Eigh
+from aesara.tensor._nlinalg_decomp import SVD, Eig, Eigh, QRFull
 from aesara.tensor._products import Dot, MatMul
 from aesara.tensor.blas import Dot22, Dot22Scalar, Gemm, Gemv, Ger
-from aesara.tensor.nlinalg import Det, MatrixInverse, MatrixPinv, SLogDet
-from aesara.tensor.slinalg import Cholesky, Solve
+from aesara.tensor.nlinalg import (
+    Det,
+    Lstsq,
+    MatrixInverse,
+    MatrixPinv,
+    SLogDet,
+    TensorInv,
+    TensorSolve,
+)
+from aesara.tensor.slinalg import Cholesky
 
 _BLAS_DTYPES = ("float32", "float64", "complex64", "complex128")
 
@@ -303,33 +318,6 @@ def numba_funcify_SVD(op, node=None, **kwargs):
     return _single_output_fn("def svd(x):\n" + _body(lines), "svd")
 
 
-@numba_funcify.register(Solve)
-def numba_funcify_Solve(op, node=None, **kwargs):
-    a, b = node.inputs
-    dtype = node.outputs[0].type.dtype
-    # The symmetric and positive-definite solvers of SciPy refuse matrices
-    # that np.linalg.solve accepts: only the general case is translated.
-    if op.assume_a != "gen" or dtype not in ("float32", "float64"):
-        raise NumbaTranslationMissing(f"{op} in {dtype}")
-    lines = [
-        "if a.ndim != 2 or a.shape[0] != a.shape[1]:",
-        "    raise ValueError('solve: the matrix a must be a square matrix')",
-        "if b.shape[0] != a.shape[0]:",
-        "    raise ValueError('solve: b needs as many rows as a')",
-    ]
-    if op.check_finite:
-        lines += [
-            "if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):",
-            "    raise ValueError('array must not contain infs or NaNs')",
-        ]
-    lines += [
-        f"aa = np.ascontiguousarray(a).astype(np.{dtype})",
-        f"bb = np.ascontiguousarray(b).astype(np.{dtype})",
-        "return np.linalg.solve(aa, bb)",
-    ]
-    return _single_output_fn("def solve(a, b):\n" + _body(lines), "solve")
-
-
 @numba_funcify.register(MatMul)
 def numba_funcify_MatMul(op, node=None, **kwargs):
     x, y = node.inputs
@@ -341,3 +329,156 @@ def numba_funcify_MatMul(op, node=None, **kwargs):
     )
     lines.append("return p")
     return _single_output_fn("def matmul(x, y):\n" + _body(lines), "matmul")
+
+
+def _double(dtype: str) -> str:
+    """The double-precision dtype ``numpy.linalg`` computes in for ``dtype``."""
+    return "complex128" if dtype.startswith("complex") else "float64"
+
+
+def _lapack_routines(dtype: str):
+    from aesara.link.numba.dispatch import lapack
+
+    try:
+        return lapack.routines(dtype)
+    except (ImportError, RuntimeError) as e:
+        raise NumbaTranslationMissing(f"SciPy's LAPACK is not usable: {e}") from e
+
+
+@numba_funcify.register(Eig)
+def numba_funcify_Eig(op, node=None, **kwargs):
+    in_dtype = node.inputs[0].type.dtype
+    w_dtype, v_dtype = (o.type.dtype for o in node.outputs)
+    if w_dtype not in ("complex64", "complex128") or node.inputs[0].type.ndim != 2:
+        raise NumbaTranslationMissing(f"{op} of a {node.inputs[0].type}")
+    lines = _square_check("eig") + [
+        "if not np.all(np.isfinite(x)):",
+        "    raise np.linalg.LinAlgError('Array must not contain infs or NaNs')",
+        "if x.shape[0] == 0:",
+        f"    return np.empty(0, dtype=np.{w_dtype}), np.empty((0, 0), dtype=np.{v_dtype})",
+    ]
+    env = {}
+    if in_dtype.startswith("complex"):
+        lines.append(
+            "w, v = np.linalg.eig(np.ascontiguousarray(x).astype(np.complex128))"
+        )
+    else:
+        # NumPy calls the real LAPACK solver (its eigenvalue order and
+        # eigenvector normalisation) and pairs conjugate columns itself;
+        # Numba's np.linalg.eig refuses real matrices with complex eigenvalues.
+        # NumPy computes in double precision whatever the input's.
+        env["real_eig"] = _lapack_routines("float64").eig
+        lines.append("w, v = real_eig(x)")
+    lines.append(f"return w.astype(np.{w_dtype}), v.astype(np.{v_dtype})")
+    return _single_output_fn("def eig(x):\n" + _body(lines), "eig", env)
+
+
+@numba_funcify.register(QRFull)
+def numba_funcify_QRFull(op, node=None, **kwargs):
+    dtype = node.outputs[0].type.dtype
+    if dtype not in ("float32", "float64") or node.inputs[0].type.ndim != 2:
+        # Complex QR has no LAPACK wrapper here.
+        raise NumbaTranslationMissing(f"{op} of a {node.inputs[0].type}")
+    lines = [
+        "m, n = x.shape",
+        "k = min(m, n)",
+        # h is the factored matrix in column-major order (h.T is m x n).
+        "h, tau = qr_factor(x)",
+    ]
+    dt = f"np.{dtype}"
+    if op.mode == "reduced":
+        lines += [
+            "q = qr_q(h, tau, m, k)",
+            f"return q.astype({dt}), np.triu(h.T[:k, :]).astype({dt})",
+        ]
+    elif op.mode == "complete":
+        lines += [
+            "q = qr_q(h, tau, m, m)",
+            f"return q.astype({dt}), np.triu(h.T).astype({dt})",
+        ]
+    elif op.mode == "r":
+        lines.append(f"return np.triu(h.T[:k, :]).astype({dt})")
+    else:
+        # NumPy's raw mode returns LAPACK's column-major array as an n x m one.
+        lines.append(f"return h.astype({dt}), tau.astype({dt})")
+    # NumPy computes in double precision whatever the input's.
+    r = _lapack_routines("float64")
+    return _single_output_fn(
+        "def qr(x):\n" + _body(lines),
+        "qr",
+        {"qr_factor": r.qr_factor, "qr_q": r.qr_q},
+    )
+
+
+@numba_funcify.register(Lstsq)
+def numba_funcify_Lstsq(op, node=None, **kwargs):
+    a, b, _ = node.inputs
+    x_dt, res_dt, rank_dt, s_dt = (o.type.dtype for o in node.outputs)
+    if x_dt not in _BLAS_DTYPES or a.type.ndim != 2:
+        raise NumbaTranslationMissing(f"{op} of a {a.type}")
+    work = _double(x_dt)
+    lines = [
+        "if b.shape[0] != a.shape[0]:",
+        "    raise np.linalg.LinAlgError('Incompatible dimensions')",
+        f"aa = np.ascontiguousarray(a).astype(np.{work})",
+        f"bb = np.ascontiguousarray(b).astype(np.{work})",
+        "x, res, rank, s = np.linalg.lstsq(aa, bb, rcond=np.float64(rcond[()]))",
+        f"return (x.astype(np.{x_dt}), res.astype(np.{res_dt}), "
+        f"np.asarray(np.{rank_dt}(rank)), s.astype(np.{s_dt}))",
+    ]
+    return _single_output_fn("def lstsq(a, b, rcond):\n" + _body(lines), "lstsq")
+
+
+def _tuple_src(items: list[str]) -> str:
+    if not items:
+        return "()"
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _prod_src(items: list[str]) -> str:
+    return " * ".join(["1"] + items)
+
+
+@numba_funcify.register(TensorInv)
+def numba_funcify_TensorInv(op, node=None, **kwargs):
+    dtype = node.outputs[0].type.dtype
+    if dtype not in _BLAS_DTYPES:
+        raise NumbaTranslationMissing(f"{op} of a {node.inputs[0].type}")
+    ndim = node.inputs[0].type.ndim
+    dims = [f"a.shape[{i}]" for i in range(ndim)]
+    first, rest = dims[: op.ind], dims[op.ind :]
+    lines = [
+        f"p = {_prod_src(first)}",
+        f"q = {_prod_src(rest)}",
+        "if p != q:",
+        "    raise np.linalg.LinAlgError('Last 2 dimensions of the array must be square')",
+        f"m = np.ascontiguousarray(a).astype(np.{_double(dtype)}).reshape((p, q))",
+        f"inv = np.linalg.inv(m).astype(np.{dtype})",
+        f"return inv.reshape({_tuple_src(rest + first)})",
+    ]
+    return _single_output_fn("def tensorinv(a):\n" + _body(lines), "tensorinv")
+
+
+@numba_funcify.register(TensorSolve)
+def numba_funcify_TensorSolve(op, node=None, **kwargs):
+    a, b = node.inputs
+    dtype = node.outputs[0].type.dtype
+    if dtype not in _BLAS_DTYPES or b.type.ndim >= a.type.ndim:
+        raise NumbaTranslationMissing(f"{op} of a {a.type} and a {b.type}")
+    perm = op._permutation(a.type.ndim)
+    lines = []
+    if perm != list(range(a.type.ndim)):
+        lines.append(f"a = {view_expr('a', perm)}")
+    dims = [f"a.shape[{i}]" for i in range(a.type.ndim)]
+    lead, x_dims = dims[: b.type.ndim], dims[b.type.ndim :]
+    lines += [
+        f"p = {_prod_src(x_dims)}",
+        f"if {_prod_src(lead)} != p:",
+        "    raise np.linalg.LinAlgError('Input arrays must satisfy the requirement "
+        "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])')",
+        f"m = np.ascontiguousarray(a).astype(np.{_double(dtype)}).reshape((p, p))",
+        f"rhs = np.ascontiguousarray(b).astype(np.{_double(dtype)}).reshape((p,))",
+        f"x = np.linalg.solve(m, rhs).astype(np.{dtype})",
+        f"return x.reshape({_tuple_src(x_dims)})",
+    ]
+    return _single_output_fn("def tensorsolve(a, b):\n" + _body(lines), "tensorsolve")

@@ -11,6 +11,7 @@ bodies.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,17 +21,20 @@ import aesara.scalar._elementary as el
 import aesara.scalar._ops as sops
 import aesara.scalar.math as smath
 from aesara.graph.basic import Constant
+from aesara.link.numba.dispatch import special as _special
 from aesara.link.numba.dispatch.basic import (
     NumbaTranslationMissing,
     _single_output_fn,
     numba_funcify,
+    numba_njit,
     with_lifted,
 )
 from aesara.scalar._composite import Composite
 from aesara.scalar.basic import ScalarOp
+from aesara.tensor._reduction_ops import MulWithoutZeros
 from aesara.tensor.xlogx import XlogX, XlogY0
 
-__all__ = ["cast_expr", "register_scalar_expr", "scalar_body"]
+__all__ = ["cast_expr", "register_scalar_expr", "scalar_body", "scalar_globals"]
 
 # op class -> fn(op, args, in_dtypes, out_dtype) -> expression
 _EXPRESSIONS: dict[type, Callable[..., str]] = {}
@@ -375,7 +379,7 @@ def scalar_body(
 
 @numba_funcify.register(ScalarOp)
 def numba_funcify_ScalarOp(op, node=None, **kwargs):
-    env: dict[str, Any] = {"math": __import__("math")}
+    env: dict[str, Any] = scalar_globals()
     args = [f"a{i}" for i in range(len(node.inputs))]
     outs = [f"r{j}" for j in range(len(node.outputs))]
     lifted: list = []
@@ -409,3 +413,132 @@ def _xlogy0(op, args, in_dtypes, out_dtype):
     x = _as_float(args[0], in_dtypes[0], out_dtype)
     y = _as_float(args[1], in_dtypes[1], out_dtype)
     return f"({cast_expr(0, out_dtype)} if {x} == 0 else {x} * np.log({y}))"
+
+
+def scalar_globals() -> dict[str, Any]:
+    """The globals the expressions of this module refer to (``math``, the SciPy glue)."""
+    return {
+        "math": math,
+        "aesara_special": _special,
+        "complex_from_polar_checked": _complex_from_polar_checked,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Functions computed by SciPy: calls into its compiled code (see
+# aesara.link.numba.dispatch.special), reproducing how each op's Python
+# implementation combines SciPy's ufuncs, and in which precision.
+# ---------------------------------------------------------------------------
+
+
+def _special_call(fn: str, real_only: bool = True) -> Callable[..., str]:
+    """A writer calling ``aesara_special.<fn>`` (double precision) on the arguments."""
+
+    def write(op, args, in_dtypes, out_dtype):
+        if real_only and any(np.dtype(d).kind == "c" for d in in_dtypes):
+            raise NumbaTranslationMissing(f"{op} of a complex number")
+        try:
+            _special.ensure_loaded()
+        except (ImportError, RuntimeError) as e:
+            # No usable SciPy: the node runs in object mode instead.
+            raise NumbaTranslationMissing(f"{op}: {e}") from e
+        return f"aesara_special.{fn}({', '.join(args)})"
+
+    return write
+
+
+for _cls, _fn in {
+    smath.Psi: "psi",
+    smath.TriGamma: "trigamma",
+    smath.GammaInc: "gammainc",
+    smath.GammaIncC: "gammaincc",
+    smath.Erfcinv: "erfcinv",
+    smath.Erfcx: "erfcx",
+    smath.OwensT: "owens_t",
+    smath.I0: "i0",
+    smath.I1: "i1",
+    smath.Iv: "iv",
+    smath.J0: "j0",
+    smath.J1: "j1",
+    smath.Jv: "jv",
+    smath.Hyp2F1: "hyp2f1",
+    smath.PolyGamma: "polygamma",
+}.items():
+    _EXPRESSIONS[_cls] = _special_call(_fn)
+
+
+def _single_or_double(fn: str) -> Callable[..., str]:
+    """SciPy has a float32 kernel of ``fn``: used where its ufunc would pick it."""
+    double = _special_call(fn)
+    single = _special_call(f"{fn}_f")
+
+    def write(op, args, in_dtypes, out_dtype):
+        # The ufunc's float32 loop runs exactly when the result is float32.
+        return (single if out_dtype == "float32" else double)(
+            op, args, in_dtypes, out_dtype
+        )
+
+    return write
+
+
+_EXPRESSIONS[smath.Erfinv] = _single_or_double("erfinv")
+_EXPRESSIONS[smath.BetaInc] = _single_or_double("betainc")
+
+
+@register_scalar_expr(smath.Chi2SF)
+def _chi2sf(op, args, in_dtypes, out_dtype):
+    x, k = args
+    return _special_call("chdtrc")(op, [k, x], in_dtypes[::-1], out_dtype)
+
+
+def _incomplete_gamma(regularized: str) -> Callable[..., str]:
+    # gamma(k) times the regularized function, each rounded to the output
+    # dtype first and multiplied in it (as the ufuncs' results are).
+    def write(op, args, in_dtypes, out_dtype):
+        reg = _special_call(regularized)(op, args, in_dtypes, out_dtype)
+        gam = _special_call("gamma")(op, args[:1], in_dtypes[:1], out_dtype)
+        return f"({cast_expr(reg, out_dtype)} * {cast_expr(gam, out_dtype)})"
+
+    return write
+
+
+_EXPRESSIONS[smath.GammaL] = _incomplete_gamma("gammainc")
+_EXPRESSIONS[smath.GammaU] = _incomplete_gamma("gammaincc")
+
+
+# ---------------------------------------------------------------------------
+# Complex numbers from parts, and the product that skips zeros
+# ---------------------------------------------------------------------------
+
+
+def _real_dtype_of(complex_dtype: str) -> str:
+    return "float32" if complex_dtype == "complex64" else "float64"
+
+
+@register_scalar_expr(el.Complex)
+def _complex(op, args, in_dtypes, out_dtype):
+    # ``complex(re, im)`` sets each part: ``re + 1j * im`` would turn an
+    # infinite imaginary part into a NaN real part.
+    return f"complex({args[0]}, {args[1]})"
+
+
+@numba_njit
+def _complex_from_polar_checked(r, theta):
+    if r < 0:
+        raise ValueError("complex_from_polar: the radius must be non-negative")
+    return complex(r * np.cos(theta), r * np.sin(theta))
+
+
+@register_scalar_expr(el.ComplexFromPolar)
+def _complex_from_polar(op, args, in_dtypes, out_dtype):
+    # Computed in the output's real precision, as the Python implementation's
+    # ufuncs pick it.
+    real = _real_dtype_of(out_dtype)
+    r, theta = (cast_expr(a, real) for a in args)
+    return f"complex_from_polar_checked({r}, {theta})"
+
+
+@register_scalar_expr(MulWithoutZeros)
+def _mul_without_zeros(op, args, in_dtypes, out_dtype):
+    a, b = args
+    return f"({b} if {a} == 0 else ({a} if {b} == 0 else {a} * {b}))"

@@ -1,19 +1,19 @@
-"""Tensor construction, shapes, joins and basic indexing in Numba.
+"""Tensor construction, shapes and joins in Numba.
 
-``Alloc``/``AllocEmpty``, ``MakeVector``, ``ARange``, ``Eye``,
+``Alloc``/``AllocEmpty``, ``MakeVector``, ``ARange``, ``Eye``, ``Tri``,
+``AllocDiag``/``ExtractDiag``, ``Nonzero``, ``Roll``, ``Default``,
 ``TensorFromScalar``/``ScalarFromTensor``, ``Shape``/``Shape_i``,
 ``SpecifyShape``, ``Reshape``, ``Unbroadcast``, ``Join``/``Split``,
-``Subtensor``/``IncSubtensor`` (integers and slices), ``IfElse`` and
-``CheckAndRaise``. Views stay views (``Reshape`` of a contiguous array,
-``Subtensor``); run-time checks raise the exception type the Python
-backend raises.
+``PermuteRowElements``, ``IfElse`` and ``CheckAndRaise``. Indexing lives in
+:mod:`aesara.link.numba.dispatch.subtensor`. Views stay views (``Reshape``
+of a contiguous array); run-time checks raise the exception type the
+Python backend raises.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aesara.graph.type import Type
 from aesara.ifelse import IfElse
 from aesara.link.numba.dispatch.basic import (
     NumbaTranslationMissing,
@@ -25,16 +25,16 @@ from aesara.tensor._alloc_empty import AllocEmpty
 from aesara.tensor._construct import (
     AllocDiag,
     ARange,
+    Default,
     ExtractDiag,
     Eye,
     Nonzero,
     Tri,
 )
 from aesara.tensor._join import Join, Roll, Split
+from aesara.tensor._permutation import PermuteRowElements
 from aesara.tensor.basic import Alloc, MakeVector, ScalarFromTensor, TensorFromScalar
 from aesara.tensor.shape import Reshape, Shape, Shape_i, SpecifyShape, Unbroadcast
-from aesara.tensor.subtensor import IncSubtensor, Subtensor
-from aesara.tensor.subtensor_advanced import AdvancedSubtensor1
 from aesara.tensor.type import TensorType
 from aesara.tensor.type_other import NoneTypeT
 
@@ -304,92 +304,6 @@ def numba_funcify_Split(op, node=None, **kwargs):
 
 
 # ---------------------------------------------------------------------------
-# Basic indexing
-# ---------------------------------------------------------------------------
-
-
-def _index_source(
-    idx_list: tuple, index_inputs: list, names: list[str]
-) -> tuple[list[str], list[str]]:
-    """The index expression parts of ``idx_list`` and the bounds checks of its integers."""
-    pos = 0
-    parts = []
-    checks = []
-
-    def take(entry):
-        nonlocal pos
-        if entry is None:
-            return ""
-        if isinstance(entry, Type):
-            expr = f"np.int64({_scalar_of(index_inputs[pos], names[pos])})"
-            pos += 1
-            return expr
-        return str(int(entry))
-
-    for d, entry in enumerate(idx_list):
-        if isinstance(entry, slice):
-            start, stop, step = take(entry.start), take(entry.stop), take(entry.step)
-            if step:
-                checks.append(f"if {step} == 0:")
-                checks.append("    raise ValueError('slice step cannot be zero')")
-            parts.append(f"{start}:{stop}" + (f":{step}" if step else ""))
-        else:
-            expr = take(entry)
-            checks.append(f"if {expr} < -x.shape[{d}] or {expr} >= x.shape[{d}]:")
-            checks.append(
-                f"    raise IndexError('index out of bounds for dimension {d}')"
-            )
-            parts.append(expr)
-    return parts, checks
-
-
-@numba_funcify.register(Subtensor)
-def numba_funcify_Subtensor(op, node=None, **kwargs):
-    x, *idx = node.inputs
-    names = [f"i{k}" for k in range(len(idx))]
-    parts, checks = _index_source(op.idx_list, idx, names)
-    index = ", ".join(parts) if parts else "..."
-    if len(parts) == 1 and parts[0] and ":" not in parts[0]:
-        index += ","
-    lines = list(checks)
-    if node.outputs[0].type.ndim == 0:
-        lines.append(f"return np.asarray(x[{index}])")
-    else:
-        lines.append(f"return x[{index}]")
-    args = ", ".join(["x", *names])
-    return _fn(f"def subtensor({args}):\n" + _body(lines), "subtensor")
-
-
-@numba_funcify.register(IncSubtensor)
-def numba_funcify_IncSubtensor(op, node=None, **kwargs):
-    x, y, *idx = node.inputs
-    names = [f"i{k}" for k in range(len(idx))]
-    parts, checks = _index_source(op.idx_list, idx, names)
-    index = ", ".join(parts) if parts else "..."
-    if len(parts) == 1 and parts[0] and ":" not in parts[0]:
-        index += ","
-    lines = list(checks)
-    lines.append("z = x" if op.inplace else "z = x.copy()")
-    out_ndim = x.type.ndim - sum(1 for e in op.idx_list if not isinstance(e, slice))
-    yv = "y[()]" if y.type.ndim == 0 else "y"
-    if out_ndim == 0:
-        if op.set_instead_of_inc:
-            lines.append(f"z[{index}] = {yv}")
-        else:
-            lines.append(f"z[{index}] += {yv}")
-    else:
-        lines.append(f"v = z[{index}]")
-        if y.type.ndim > out_ndim:
-            raise NumbaTranslationMissing("IncSubtensor value of higher rank")
-        lines += _assign_lines(
-            "v", "y", out_ndim, y.type.ndim, not op.set_instead_of_inc
-        )
-    lines.append("return z")
-    args = ", ".join(["x", "y", *names])
-    return _fn(f"def inc_subtensor({args}):\n" + _body(lines), "inc_subtensor")
-
-
-# ---------------------------------------------------------------------------
 # Control
 # ---------------------------------------------------------------------------
 
@@ -510,51 +424,110 @@ def numba_funcify_ExtractDiag(op, node=None, **kwargs):
     return _fn("def extract_diag(x):\n" + _body(lines), "extract_diag")
 
 
-@numba_funcify.register(AdvancedSubtensor1)
-def numba_funcify_AdvancedSubtensor1(op, node=None, **kwargs):
-    x, i = node.inputs
-    ndim = x.type.ndim
-    if ndim == 0 or i.type.ndim != 1 or i.type.dtype[0] not in "iu":
-        raise NumbaTranslationMissing(f"AdvancedSubtensor1 of {x.type} by {i.type}")
-    dtype = node.outputs[0].type.dtype
-    dims = ["i.shape[0]"] + [f"x.shape[{k}]" for k in range(1, ndim)]
-    lines = [
-        "n = x.shape[0]",
-        f"out = np.empty({_tuple(dims)}, dtype=np.{dtype})",
-        "for k in range(i.shape[0]):",
-        "    j = np.int64(i[k])",
-        "    if j < -n or j >= n:",
-        "        raise IndexError('index out of bounds for axis 0')",
-        "    if j < 0:",
-        "        j += n",
-    ]
-    indent = "    "
-    for k in range(1, ndim):
-        lines.append(f"{indent}for j{k} in range(x.shape[{k}]):")
-        indent += "    "
-    rest = "".join(f", j{k}" for k in range(1, ndim))
-    lines.append(f"{indent}out[k{rest}] = x[j{rest}]")
-    lines.append("return out")
-    return _fn("def advanced_subtensor1(x, i):\n" + _body(lines), "advanced_subtensor1")
-
-
 @numba_funcify.register(AllocDiag)
 def numba_funcify_AllocDiag(op, node=None, **kwargs):
     v = node.inputs[0]
     nd = node.outputs[0].type.ndim
-    if v.type.ndim != 1 or (op.axis1 % nd, op.axis2 % nd) != (0, 1):
-        raise NumbaTranslationMissing(f"{op} of a {v.type}")
+    a1, a2 = op.axis1 % nd, op.axis2 % nd
     off = int(op.offset)
     dtype = node.outputs[0].type.dtype
+    lead = v.type.ndim - 1
+    # The leading axes of ``v`` fill the result's axes other than a1, a2.
+    others = [k for k in range(nd) if k not in (a1, a2)]
+    dims = [""] * nd
+    dims[a1] = dims[a2] = "size"
+    idx = [""] * nd
+    idx[a1] = f"i + {max(0, -off)}"
+    idx[a2] = f"i + {max(0, off)}"
+    for j, k in enumerate(others):
+        dims[k] = f"v.shape[{j}]"
+        idx[k] = f"j{j}"
     lines = [
-        "n = v.shape[0]",
+        f"n = v.shape[{lead}]",
         f"size = n + {abs(off)}",
-        f"out = np.zeros((size, size), dtype=np.{dtype})",
-        "for i in range(n):",
-        f"    out[i + {max(0, -off)}, i + {max(0, off)}] = v[i]",
+        f"out = np.zeros({_tuple(dims)}, dtype=np.{dtype})",
+    ]
+    indent = ""
+    for j in range(lead):
+        lines.append(f"{indent}for j{j} in range(v.shape[{j}]):")
+        indent += "    "
+    src = ", ".join([*(f"j{j}" for j in range(lead)), "i"])
+    src += "," if lead == 0 else ""
+    lines += [
+        f"{indent}for i in range(n):",
+        f"{indent}    out[{', '.join(idx)}] = v[{src}]",
         "return out",
     ]
     return _fn("def alloc_diag(v):\n" + _body(lines), "alloc_diag")
+
+
+@numba_funcify.register(Default)
+def numba_funcify_Default(op, node=None, **kwargs):
+    # A tensor input is never ``None`` in compiled code: the default is unused.
+    return _fn("def default(x, d):\n    return x\n", "default")
+
+
+@numba_funcify.register(PermuteRowElements)
+def numba_funcify_PermuteRowElements(op, node=None, **kwargs):
+    x, y = node.inputs
+    nx, ny = x.type.ndim, y.type.ndim
+    nd = node.outputs[0].type.ndim
+    dtype = node.outputs[0].type.dtype
+    lines = [
+        f"n = y.shape[{ny - 1}]",
+        f"if x.shape[{nx - 1}] != n:",
+        "    raise ValueError('PermuteRowElements: the last axis of x and the "
+        "permutations in y have different lengths')",
+    ]
+    # The leading axes broadcast, NumPy style.
+    for d in range(nd - 1):
+        lines.append(f"bs{d} = 1")
+        for name, k in (("x", nx), ("y", ny)):
+            a = d - (nd - k)
+            if a < 0:
+                continue
+            lines += [
+                f"if {name}.shape[{a}] != 1:",
+                f"    if bs{d} != 1 and bs{d} != {name}.shape[{a}]:",
+                "        raise ValueError('PermuteRowElements: shape mismatch: "
+                "objects cannot be broadcast')",
+                f"    bs{d} = {name}.shape[{a}]",
+            ]
+    sizes = [f"bs{d}" for d in range(nd - 1)] + ["n"]
+    lines += [
+        f"out = np.empty({_tuple(sizes)}, dtype=np.{dtype})",
+        "seen = np.zeros(n, dtype=np.bool_)",
+    ]
+    indent = ""
+    for d in range(nd - 1):
+        lines.append(f"{indent}for j{d} in range(bs{d}):")
+        indent += "    "
+
+    def read(name, k, last):
+        lead = [
+            f"(j{d} if {name}.shape[{d - (nd - k)}] != 1 else 0)"
+            for d in range(nd - k, nd - 1)
+        ]
+        return f"{name}[{', '.join([*lead, last])}{',' if k == 1 else ''}]"
+
+    out_lead = "".join(f"j{d}, " for d in range(nd - 1))
+    lines += [
+        f"{indent}seen[:] = False",
+        f"{indent}for k in range(n):",
+        f"{indent}    p = np.int64({read('y', ny, 'k')})",
+        f"{indent}    if p < 0 or p >= n or seen[p]:",
+        f"{indent}        raise ValueError('PermuteRowElements: every row of y must "
+        "be a permutation')",
+        f"{indent}    seen[p] = True",
+    ]
+    if op.inverse:
+        lines.append(f"{indent}    out[{out_lead}p] = {read('x', nx, 'k')}")
+    else:
+        lines.append(f"{indent}    out[{out_lead}k] = {read('x', nx, 'p')}")
+    lines.append("return out")
+    return _fn(
+        "def permute_row_elements(x, y):\n" + _body(lines), "permute_row_elements"
+    )
 
 
 @numba_funcify.register(Roll)
