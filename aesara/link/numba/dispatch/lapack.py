@@ -19,7 +19,6 @@ precision; :func:`routines` builds the wrappers of one precision.
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from types import SimpleNamespace
 
@@ -48,13 +47,6 @@ _loaded = False
 _load_lock = threading.Lock()
 
 
-def _capsule_name(capsule) -> str:
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
-
-
 def ensure_loaded() -> None:
     """Register the LAPACK routines' addresses under their symbol names (once).
 
@@ -77,11 +69,13 @@ def ensure_loaded() -> None:
         import scipy.linalg.cython_lapack as cl
         from numba.extending import get_cython_function_address
 
+        from aesara.link.numba.dispatch.special import capsule_name
+
         for name, nargs in _ROUTINES.items():
             for ch in "sd":
                 routine = ch + name
                 capsule = cl.__pyx_capi__.get(routine)
-                signature = _capsule_name(capsule) if capsule is not None else ""
+                signature = capsule_name(capsule) if capsule is not None else ""
                 if signature.count(",") + 1 != nargs:
                     raise RuntimeError(
                         f"scipy.linalg.cython_lapack.{routine}: expected {nargs} "

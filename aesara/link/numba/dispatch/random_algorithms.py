@@ -56,7 +56,6 @@ depend on the exact operations.
 
 from __future__ import annotations
 
-import ctypes
 import decimal
 import math
 import threading
@@ -115,13 +114,6 @@ def _external(name: str) -> types.ExternalFunction:
     )
 
 
-def _capsule_name(capsule) -> str:
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
-
-
 def ensure_scipy_loaded() -> None:
     """Register SciPy's special functions used here with LLVM (once).
 
@@ -145,20 +137,12 @@ def ensure_scipy_loaded() -> None:
         import scipy.special.cython_special as cs
         from numba.extending import get_cython_function_address
 
+        from aesara.link.numba.dispatch.special import special_export
+
         capi = cs.__pyx_capi__
         for name, (fn, nargs) in _SCIPY_EXPORTS.items():
             want = f"double ({', '.join(['double'] * nargs)}, int __pyx_skip_dispatch)"
-            # Fused functions are exported once per specialisation.
-            candidates = [fn] + [f"__pyx_fuse_{k}{fn}" for k in range(4)]
-            export = next(
-                (c for c in candidates if c in capi and _capsule_name(capi[c]) == want),
-                None,
-            )
-            if export is None:
-                raise RuntimeError(
-                    f"scipy.special.cython_special exports no {fn} with the C "
-                    f"signature {want!r}"
-                )
+            export = special_export(capi, fn, want)
             address = get_cython_function_address(
                 "scipy.special.cython_special", export
             )

@@ -85,11 +85,36 @@ _loaded = False
 _load_lock = threading.Lock()
 
 
-def _capsule_name(capsule) -> str:
+def capsule_name(capsule) -> str:
+    """The name of a Cython ``__pyx_capi__`` capsule: the function's C signature."""
     get_name = ctypes.pythonapi.PyCapsule_GetName
     get_name.restype = ctypes.c_char_p
     get_name.argtypes = [ctypes.py_object]
     return get_name(capsule).decode()
+
+
+def special_export(capi: dict, fn: str, want: str) -> str:
+    """The name under which ``cython_special`` exports ``fn`` with signature ``want``.
+
+    Fused functions are exported once per specialisation
+    (``__pyx_fuse_<k><fn>``).
+
+    Raises
+    ------
+    RuntimeError
+        If no export has that signature.
+    """
+    candidates = [fn] + [f"__pyx_fuse_{k}{fn}" for k in range(4)]
+    export = next(
+        (c for c in candidates if c in capi and capsule_name(capi[c]) == want),
+        None,
+    )
+    if export is None:
+        raise RuntimeError(
+            f"scipy.special.cython_special exports no {fn} with the C "
+            f"signature {want!r}"
+        )
+    return export
 
 
 def ensure_loaded() -> None:
@@ -116,17 +141,7 @@ def ensure_loaded() -> None:
 
         capi = cs.__pyx_capi__
         for name, (fn, ctype, nargs) in _EXPORTS.items():
-            want = _signature(ctype, nargs)
-            candidates = [fn] + [f"__pyx_fuse_{k}{fn}" for k in range(4)]
-            export = next(
-                (c for c in candidates if c in capi and _capsule_name(capi[c]) == want),
-                None,
-            )
-            if export is None:
-                raise RuntimeError(
-                    f"scipy.special.cython_special exports no {fn} with the C "
-                    f"signature {want!r}"
-                )
+            export = special_export(capi, fn, _signature(ctype, nargs))
             address = get_cython_function_address(
                 "scipy.special.cython_special", export
             )
