@@ -55,7 +55,7 @@ import ctypes
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -106,6 +106,8 @@ class ScanKernel:
     n_seqs: int
     n_states: int  # mit_sot + sit_sot + nit_sot buffers
     n_nonseqs: int
+    state_taps: list[tuple] = field(default_factory=list)  # mit_sot, then sit_sot
+    n_nit: int = 0
 
 
 def _ctype(dtype: str) -> str:
@@ -243,7 +245,15 @@ def fused_scan_kernel(op, fgraph) -> ScanKernel:
     if len(out_slots) != n_states:
         raise NotFusable("inner outputs do not match the loop's states")
     kernel = ScanKernel(
-        "", slots, plan, out_slots, lay["n_seqs"], n_states, lay["n_nonseqs"]
+        "",
+        slots,
+        plan,
+        out_slots,
+        lay["n_seqs"],
+        n_states,
+        lay["n_nonseqs"],
+        lay["state_taps"],
+        lay["n_nit"],
     )
     try:
         kernel.source = _generate(kernel, lay)
@@ -745,9 +755,8 @@ class FusedScanRunner:
     """
 
     def __init__(self, node, kernel: ScanKernel, function, fallback) -> None:
-        self.node = node
-        self.op = node.op
         self.kernel = kernel
+        # Held so the library stays loaded: the kernel is called by address.
         self.function = function
         # The address of aesara_scan, called through the runtime's glue.
         self.address = ctypes.cast(function, ctypes.c_void_p).value
@@ -757,10 +766,8 @@ class FusedScanRunner:
         self._fallback = fallback
         info = node.op.info
         self.n_seqs = info.n_seqs
-        self.state_taps = [tuple(t) for t in info.mit_sot_in_slices] + [
-            tuple(t) for t in info.sit_sot_in_slices
-        ]
-        self.n_nit = info.n_nit_sot
+        self.state_taps = kernel.state_taps
+        self.n_nit = kernel.n_nit
         self.n_states = len(self.state_taps)
         self.inplace_outs = set(node.op.destroy_map)
         # dtype objects: cheaper to compare on every call than strings.
@@ -776,7 +783,6 @@ class FusedScanRunner:
         self.nonseq_slots = [s for s in kernel.slots if s.kind == "nonseq"]
         self.tap_slots = [s for s in kernel.slots if s.kind == "tap"]
         self._layouts: dict[tuple, tuple] = {}
-        self._lock = threading.Lock()
         self.fused_calls = 0
         self.general_calls = 0
 
@@ -784,7 +790,7 @@ class FusedScanRunner:
         self.general_calls += 1
         self._fallback(inputs, output_storage)
 
-    def _layout(self, key: tuple, row_shapes: list, nonseq_shapes: list):
+    def _layout(self, row_shapes: list, nonseq_shapes: list):
         """S table, arena size and nit_sot row shapes for these input shapes."""
         k = self.kernel
         in_dims: dict[int, tuple] = {}
@@ -881,7 +887,7 @@ class FusedScanRunner:
         """The kernel's table, arena and trace shapes for these inputs."""
         row_shapes = [s.shape[1:] for s in seqs] + [b.shape[1:] for b in bufs]
         S, size, consts, out_shapes = self._layout(
-            None, row_shapes, [a.shape for a in nonseqs]
+            row_shapes, [a.shape for a in nonseqs]
         )
         arena = np.zeros(max(size, _ALIGN) + _ALIGN, dtype=np.uint8)
         shift = (-arena.ctypes.data) % _ALIGN

@@ -26,6 +26,7 @@ from aesara.tensor.nnet.abstract_conv import (
     AbstractConv3d_gradInputs,
     AbstractConv3d_gradWeights,
 )
+from aesara.tensor.nnet.basic import _as_type_of
 from aesara.tensor.nnet.blocksparse import SparseBlockGemv, SparseBlockOuter
 from aesara.tensor.nnet.corr import CorrMM, CorrMM_gradInputs, CorrMM_gradWeights
 from aesara.tensor.nnet.corr3d import Corr3dMM, Corr3dMMGradInputs, Corr3dMMGradWeights
@@ -252,17 +253,6 @@ def _upsample(top, full_rows, full_cols, subsample):
     return at.set_subtensor(zeros[:, :, ::dx, ::dy], top)
 
 
-def _same_type(new, old):
-    if new.type == old.type:
-        return new
-    if new.type.dtype != old.type.dtype or new.type.ndim != old.type.ndim:
-        return None
-    try:
-        return old.type.filter_variable(new)
-    except TypeError:
-        return None
-
-
 @node_rewriter([AbstractConv2d_gradWeights])
 def local_conv2d_gradweight_cpu(fgraph, node):
     """Lower an :class:`AbstractConv2d_gradWeights` to the legacy
@@ -302,7 +292,7 @@ def local_conv2d_gradweight_cpu(fgraph, node):
             op.subsample,
         )
         res = ConvOp(output_mode="valid")(up, img_t[:, :, ::-1, ::-1])
-    res = _same_type(res, node.outputs[0])
+    res = _as_type_of(res, node.outputs[0])
     return False if res is None else [res]
 
 
@@ -335,7 +325,7 @@ def local_conv2d_gradinputs_cpu(fgraph, node):
             op.subsample,
         )
         res = ConvOp(output_mode="valid")(up, filters)
-    res = _same_type(res, node.outputs[0])
+    res = _as_type_of(res, node.outputs[0])
     return False if res is None else [res]
 
 
