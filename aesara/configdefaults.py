@@ -816,6 +816,13 @@ def add_numba_configvars(config: AesaraConfigParser) -> None:
         in_c_key=False,
     )
     config.add(
+        "numba__vector_math",
+        "Let the Numba backend's element-wise loops call glibc's SIMD math "
+        "functions (libmvec), as the C backend does, where they exist.",
+        BoolParam(True),
+        in_c_key=False,
+    )
+    config.add(
         "numba__cache",
         "Cache compiled Numba functions on disk.",
         BoolParam(True),

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from aesara.link.basic import Container, JITLinker
+from aesara.link.basic import Container, JITLinker, offer_c_call_path
 from aesara.link.utils import map_storage
 
 __all__ = ["JAXLinker"]
@@ -267,6 +267,7 @@ class JAXLinker(JITLinker):
         f.jitted = jitted
         f.jax_fn = fn
         f.thunks = [thunk]
+        offer_c_call_path(f)
         return (
             f,
             [Container(v, cell) for v, cell in zip(fgraph.inputs, input_storage)],

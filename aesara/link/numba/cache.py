@@ -65,9 +65,13 @@ def _versions() -> tuple:
 
 
 def _flags_key() -> str:
+    from aesara.link.numba.dispatch.vector_math import vector_math_key
+
     flags = _fastmath_flags()
     # A set's order changes with string hashing from process to process.
-    return repr(sorted(flags)) if isinstance(flags, set) else repr(flags)
+    flags = repr(sorted(flags)) if isinstance(flags, set) else repr(flags)
+    # Code calling libmvec needs it loaded (and the same instruction sets).
+    return f"{flags};{vector_math_key()}"
 
 
 class NumbaGraphCache(_Cache):

@@ -320,3 +320,53 @@ def test_pickled_function_compiles_again():
     g = pickle.loads(pickle.dumps(f))
     np.testing.assert_allclose(g(np.zeros(3)), 3.0)
     assert isinstance(g.maker.linker, JAXLinker)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        (slice(1, 3),),
+        (slice(None, -1), 2),
+        (-1,),
+        (1, slice(-2, None)),
+        (slice(3, 1),),  # empty
+        (slice(None, None, 2),),  # a step: the general update
+    ],
+)
+@pytest.mark.parametrize("set_instead", [True, False])
+def test_set_and_inc_subtensor_of_a_box(index, set_instead):
+    x = at.dmatrix("x")
+    y = at.dvector("y")
+    update = at.set_subtensor if set_instead else at.inc_subtensor
+    out = update(x[index], y if x[index].ndim else y[0])
+    xv = np.arange(12.0).reshape(4, 3)
+    yv = np.array([10.0, 20.0, 30.0])
+    f = jfunction([x, y], out)
+    g = aesara.function([x, y], out, mode="FAST_COMPILE")
+    if x[index].ndim and g.maker.fgraph.outputs[0].ndim:
+        # Only the y lengths that broadcast against the box are valid.
+        try:
+            expected = g(xv, yv)
+        except ValueError:
+            yv = np.array([7.0])
+            expected = g(xv, yv)
+    else:
+        expected = g(xv, yv)
+    np.testing.assert_array_equal(f(xv, yv), expected)
+    text = f.vm.jitted.lower(xv, yv).as_text()
+    step = any(isinstance(e, slice) and e.step for e in index)
+    assert ("scatter" in text) == step
+
+
+def test_jit_linkers_take_the_c_call_path():
+    from aesara.link.c.runtime import runtime_available
+
+    if not runtime_available():
+        pytest.skip("no C compiler: functions keep the Python call path")
+    x = at.dvector("x")
+    f = jfunction([x], x * 2)
+    assert f._c_fast_call is not None
+    np.testing.assert_allclose(f(np.arange(3.0)), [0.0, 2.0, 4.0])
+    np.testing.assert_allclose(f([1, 2]), [2.0, 4.0])
+    with pytest.raises(TypeError, match="x"):
+        f(np.ones((2, 2)))

@@ -126,3 +126,38 @@ def test_last_few_states_from_a_short_buffer(last):
     )
     got, exp = both([x], hs[-last:], np.array([1.0, 2.0]))
     assert_all_close(got, exp)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 5])
+@pytest.mark.parametrize("kept", [1, 2, 3])
+def test_short_buffers_of_sit_sot_and_mit_sot_states(steps, kept):
+    # The save-memory rewrite leaves buffers of a few rows; the loop carries
+    # them as separate values (no buffer shifting inside the loop).
+    x = at.dvector("x")
+    a, _ = aesara.scan(lambda h: at.tanh(h) + 1, outputs_info=[x], n_steps=steps)
+    b, _ = aesara.scan(
+        lambda u, v: u * 0.5 - v,
+        outputs_info=[dict(initial=at.stack([x, 2 * x]), taps=[-2, -1])],
+        n_steps=steps,
+    )
+    got, exp = both([x], [a[-kept:], b[-kept:]], np.array([0.25, -1.5]))
+    assert_all_close(got, exp)
+
+
+def test_last_state_loop_carries_one_vector_not_a_buffer():
+    W, h0 = at.dmatrix("W"), at.dvector("h0")
+    hs, _ = aesara.scan(
+        lambda h, W: at.tanh(W @ h), outputs_info=[h0], non_sequences=[W], n_steps=9
+    )
+    f = aesara.function([W, h0], hs[-1], mode="JAX")
+    args = (np.eye(4) * 0.5, np.ones(4))
+    text = f.vm.jitted.lower(*args).as_text()
+    (loop_line,) = [line for line in text.splitlines() if "stablehlo.while" in line]
+    # The loop carries vectors, not a buffer of rows to update; the initial
+    # state is set without a scatter.
+    assert "tensor<4xf64>" in loop_line and "tensor<2x4xf64>" not in loop_line
+    assert "scatter" not in text
+    expected = np.ones(4)
+    for _ in range(9):
+        expected = np.tanh(args[0] @ expected)
+    np.testing.assert_allclose(f(*args), expected)

@@ -113,12 +113,13 @@ def jax_funcify_Scan(op, node=None, **kwargs):
 
     def step(i, seq_vals, bufs, shared, non_seqs, windows=None):
         """One step. ``bufs[k]`` is state k's circular buffer, or, where
-        ``windows[k]``, a window of its last values (at least ``-mintap``;
-        read and shifted with static indices: the cheap form loops use)."""
+        ``windows[k]``, a window of its last values (at least ``-mintap``),
+        held as a Python list of arrays: read with static indices and
+        shifted by rebuilding the list, which costs XLA nothing."""
         windows = windows or [False] * n_states
         args = list(seq_vals)
         for (in_taps, _, mintap), buf, win in zip(states, bufs, windows):
-            n = buf.shape[0]
+            n = len(buf) if win else buf.shape[0]
             for tap in in_taps:
                 args.append(buf[n + tap] if win else buf[(i - mintap + tap) % n])
         args.extend(shared)
@@ -129,12 +130,12 @@ def jax_funcify_Scan(op, node=None, **kwargs):
         for (_, out_taps, mintap), buf, dt, win in zip(
             states, bufs, state_dtypes, windows
         ):
-            n = buf.shape[0]
+            n = len(buf) if win else buf.shape[0]
             for tap in out_taps:
                 value = jnp.asarray(res[pos]).astype(dt)
                 if win:
                     state_vals.append(value)
-                    buf = jnp.concatenate([buf[1:], value[None]])
+                    buf = [*buf[1:], value]
                 elif n:
                     buf = buf.at[(i - mintap + tap) % n].set(value)
                 pos += 1
@@ -198,12 +199,14 @@ def jax_funcify_Scan(op, node=None, **kwargs):
             if not windows[k]:
                 carried.append(buf)
             elif stacked[k] or lengths[k] <= w:
-                carried.append(buf[:w])
+                carried.append([buf[j] for j in range(w)])
             else:
                 # Entries older than the initial taps are never read, and
                 # the loop overwrites them before it ends.
-                pad = jnp.zeros((lengths[k] - w, *buf.shape[1:]), dtype=buf.dtype)
-                carried.append(jnp.concatenate([pad, buf[:w]]))
+                pad = jnp.zeros(buf.shape[1:], dtype=buf.dtype)
+                carried.append([pad] * (lengths[k] - w) + [buf[j] for j in range(w)])
+        # The step counter is needed by circular (mit_mot) buffers only.
+        counted = not all(windows)
 
         def body(carry, xs):
             i, bufs, shared = carry
@@ -212,9 +215,10 @@ def jax_funcify_Scan(op, node=None, **kwargs):
             )
             # The values of the window states whose trace is kept.
             kept = [v for v, keep in zip(state_vals, stacked_of_windows) if keep]
-            return (i + 1, new_bufs, new_shared), (nit_vals, kept)
+            return (i + 1 if counted else i, new_bufs, new_shared), (nit_vals, kept)
 
-        init = (jnp.asarray(0, dtype="int64"), carried, shared)
+        i0 = jnp.asarray(0, dtype="int64") if counted else 0
+        init = (i0, carried, shared)
         (_, final, shared), (ys, state_ys) = jax.lax.scan(
             body, init, seqs if seqs else None, length=n_steps
         )
@@ -225,7 +229,9 @@ def jax_funcify_Scan(op, node=None, **kwargs):
             if not windows[k]:
                 results.append(_chronological(jnp, buf, total))
             elif not stacked[k]:
-                results.append(buf[buf.shape[0] - length :])
+                results.append(
+                    jnp.stack(buf[len(buf) - length :]) if length else bufs[k][:0]
+                )
             else:
                 full = jnp.concatenate([bufs[k][:-mintap], state_ys.pop(0)])
                 results.append(

@@ -120,16 +120,41 @@ def numba_funcify_Elemwise(op, node=None, **kwargs):
             lines.append(f"o{j} = x{inplace[j]}")
         else:
             lines.append(f"o{j} = np.empty({shape}, dtype=np.{dtype})")
-    indent = ""
-    for k in range(ndim):
-        lines.append(f"{indent}for j{k} in range(d{k}):")
-        indent += "    "
-    for i in range(len(ins)):
-        lines.append(f"{indent}a{i} = x{i}[{_input_index(i, static[i], ndim)}]")
-    lines.extend(indent + line for line in body)
     out_index = _idx([f"j{k}" for k in range(ndim)])
-    for j in range(len(out_dtypes)):
-        lines.append(f"{indent}o{j}[{out_index}] = r{j}")
+
+    def loop_nest(indexes: list[str], indent: str) -> list[str]:
+        nest = []
+        for k in range(ndim):
+            nest.append(f"{indent}for j{k} in range(d{k}):")
+            indent += "    "
+        for i in range(len(ins)):
+            nest.append(f"{indent}a{i} = x{i}[{indexes[i]}]")
+        nest.extend(indent + line for line in body)
+        for j in range(len(out_dtypes)):
+            nest.append(f"{indent}o{j}[{out_index}] = r{j}")
+        return nest
+
+    general = [_input_index(i, static[i], ndim) for i in range(len(ins))]
+    steps = [
+        f"s{i}_{k}"
+        for i in range(len(ins))
+        for k in range(ndim)
+        if static[i][k] is None
+    ]
+    if steps:
+        # Inputs that do not broadcast at run time (the usual case) are read
+        # with the loop indices themselves: LLVM vectorises that loop (and
+        # its libmvec calls), not one indexing with ``j * step``.
+        direct = [
+            _idx(["0" if static[i][k] == 1 else f"j{k}" for k in range(ndim)])
+            for i in range(len(ins))
+        ]
+        lines.append(f"if {' and '.join(f'{s} == 1' for s in steps)}:")
+        lines.extend(loop_nest(direct, "    "))
+        lines.append("else:")
+        lines.extend(loop_nest(general, "    "))
+    else:
+        lines.extend(loop_nest(general, ""))
     outs = [f"o{j}" for j in range(len(out_dtypes))]
     ret = outs[0] if len(outs) == 1 else _tuple(outs)
     params = ins + [f"L{k}" for k in range(len(lifted))]

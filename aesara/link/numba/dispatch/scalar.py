@@ -29,6 +29,10 @@ from aesara.link.numba.dispatch.basic import (
     numba_njit,
     with_lifted,
 )
+from aesara.link.numba.dispatch.vector_math import (
+    vector_function,
+    vector_math_available,
+)
 from aesara.scalar._composite import Composite
 from aesara.scalar.basic import ScalarOp
 from aesara.tensor._reduction_ops import MulWithoutZeros
@@ -71,10 +75,23 @@ def _as_float(arg: str, dtype: str, out_dtype: str) -> str:
     return arg
 
 
+def _vectorizable(name: str, in_dtypes, out_dtype: str, floating: bool) -> bool:
+    """Whether ``np.<name>`` may be the libmvec-vectorisable call here.
+
+    Every argument must reach the call in the output's (float) dtype: as it
+    is, or cast there by :func:`_as_float`.
+    """
+    if vector_function(name, out_dtype) is None:
+        return False
+    return all(d == out_dtype or (floating and _is_discrete(d)) for d in in_dtypes)
+
+
 def _ufunc(name: str, floating: bool = False) -> Callable[..., str]:
     def write(op, args, in_dtypes, out_dtype):
         if floating:
             args = [_as_float(a, d, out_dtype) for a, d in zip(args, in_dtypes)]
+        if _vectorizable(name, in_dtypes, out_dtype, floating):
+            return f"vector_{name}({', '.join(args)})"
         return f"np.{name}({', '.join(args)})"
 
     return write
@@ -108,6 +125,8 @@ _UNARY_FLOAT = {
     el.Trunc: "trunc",
     el.ArcTan2: "arctan2",
 }
+# The functions with libmvec variants that expressions may call.
+_VECTOR_NAMES = (*_UNARY_FLOAT.values(), "power", "erf", "erfc")
 for _cls, _name in _UNARY_FLOAT.items():
     _EXPRESSIONS[_cls] = _ufunc(_name, floating=True)
 
@@ -254,6 +273,8 @@ def _math(name: str) -> Callable[..., str]:
     def write(op, args, in_dtypes, out_dtype):
         if np.dtype(in_dtypes[0]).kind == "c":
             raise NumbaTranslationMissing(f"{name} of a complex number")
+        if _vectorizable(name, in_dtypes, out_dtype, False):
+            return f"vector_{name}({args[0]})"
         return f"math.{name}({args[0]})"
 
     return write
@@ -417,11 +438,17 @@ def _xlogy0(op, args, in_dtypes, out_dtype):
 
 def scalar_globals() -> dict[str, Any]:
     """The globals the expressions of this module refer to (``math``, the SciPy glue)."""
-    return {
+    env = {
         "math": math,
         "aesara_special": _special,
         "complex_from_polar_checked": _complex_from_polar_checked,
     }
+    if vector_math_available():
+        for name in _VECTOR_NAMES:
+            fn = vector_function(name, "float64") or vector_function(name, "float32")
+            if fn is not None:
+                env[f"vector_{name}"] = fn
+    return env
 
 
 # ---------------------------------------------------------------------------
