@@ -21,6 +21,7 @@ message.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.machinery
 import importlib.util
 import os
@@ -380,6 +381,128 @@ def compile_shared_library(
         lambda entry, again: _pin(entry.path / "kernel.so"),
         "kernel.so",
     )
+
+
+# Identifiers a batched kernel's source defines: every ``ae_*`` name (its
+# static functions, types and helpers, token-pasted ones included) and the
+# exported ``aesara_kernel*`` symbols.
+_KERNEL_NAMES = re.compile(r"\b(?:ae_\w*|aesara_kernel\w*)")
+_DEFINE = re.compile(r"^\s*#\s*define\s+(\w+)", re.MULTILINE)
+_INCLUDE = re.compile(r"^\s*#\s*include\s*<[^>]+>\s*$", re.MULTILINE)
+
+
+def kernel_symbol_prefix(source: str) -> str:
+    """The prefix of ``source``'s names inside a batched library."""
+    return "k" + hashlib.sha256(source.encode()).hexdigest()[:16] + "_"
+
+
+def _batched_source(sources: list[str]) -> str:
+    """One translation unit holding every kernel of ``sources``.
+
+    Each kernel's names get its own prefix, so their static functions and
+    exported symbols do not collide; the system headers are read once (most
+    of a small kernel's compile time); the macros a kernel defines are
+    undefined after it.
+    """
+    includes: list[str] = []
+    bodies: list[str] = []
+    for source in sources:
+        prefix = kernel_symbol_prefix(source)
+        for inc in _INCLUDE.findall(source):
+            if inc.strip() not in includes:
+                includes.append(inc.strip())
+        body = _INCLUDE.sub("", source)
+        body = _KERNEL_NAMES.sub(lambda m, p=prefix: p + m.group(0), body)
+        undefs = "".join(f"#undef {name}\n" for name in _DEFINE.findall(body))
+        bodies.append(f"/* kernel {prefix} */\n{body}\n{undefs}")
+    return "\n".join(includes) + "\n" + "\n".join(bodies)
+
+
+def compile_kernel_batch(
+    sources: list[str],
+    name_hint: str = "kernel",
+    *,
+    libraries: tuple[str, ...] = ("mvec", "m"),
+    cache: CompileCache | None = None,
+    light: bool = False,
+) -> list[tuple[Path, str]]:
+    """Compile plain C kernels with one compiler run; ``(library, symbol prefix)`` each.
+
+    Every kernel has its own cache entry (found again whatever batch it came
+    in); the ones missing are compiled together as one translation unit
+    (see :func:`_batched_source`), whose library each of their entries
+    holds. A kernel's symbols are its usual ones (``aesara_kernel``...)
+    behind the returned prefix.
+
+    Raises
+    ------
+    CompileError
+        When the compiler fails on the batch (the caller may then compile
+        the kernels one by one to find the faulty one).
+    """
+    cxx = _cxx()
+    if not cxx:
+        raise CompileError("No C compiler: config.cxx is empty")
+    flags = default_compile_flags(light)
+    cache = cache or default_cache()
+    fingerprint = compiler_fingerprint(cxx)
+    cpu = _cpu_features() if "-march=native" in flags else ""
+    keys = [
+        make_key("c-kernel", source, fingerprint, flags, list(libraries), cpu)
+        for source in sources
+    ]
+    results: dict[int, tuple[Path, str]] = {}
+    missing = []
+    for i, key in enumerate(keys):
+        entry = cache.get(key)
+        if entry is not None and (entry.path / "kernel.so").exists():
+            try:
+                results[i] = (_pin(entry.path / "kernel.so"), entry.meta["prefix"])
+                continue
+            except (OSError, KeyError):
+                cache.discard(entry)
+        missing.append(i)
+    if missing:
+        import tempfile
+
+        (cache.root / "tmp").mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="batch-", dir=cache.root / "tmp"))
+        try:
+            library = work / "kernel.so"
+            _compile_c(
+                cxx,
+                _batched_source([sources[i] for i in missing]),
+                work / "kernel.c",
+                library,
+                flags,
+                libraries,
+                f"{len(missing)} generated {name_hint} kernels",
+            )
+            for i in missing:
+                prefix = kernel_symbol_prefix(sources[i])
+
+                def build(directory: Path, prefix=prefix) -> dict:
+                    try:
+                        os.link(library, directory / "kernel.so")
+                    except OSError:
+                        shutil.copyfile(library, directory / "kernel.so")
+                    return {"kind": name_hint, "prefix": prefix}
+
+                # Another process may have stored the kernel meanwhile: its
+                # entry has the same prefix (a function of the source).
+                results[i] = _build_and_load(
+                    cache,
+                    keys[i],
+                    build,
+                    lambda entry, again: (
+                        _pin(entry.path / "kernel.so"),
+                        entry.meta["prefix"],
+                    ),
+                    "kernel.so",
+                )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return [results[i] for i in range(len(sources))]
 
 
 # Kernels loaded by this process, kept loaded: a later dlopen() of the same

@@ -33,8 +33,14 @@ def _thread_min() -> int:
     return int(config.openmp_elemwise_minsize) if config.openmp else -1
 
 
-def make_elemwise_thunk(node, storage_map, compute_map, no_recycling, path: Path):
-    """An ``ElemwiseThunk`` running the kernel at ``path`` for ``node``."""
+def make_elemwise_thunk(
+    node, storage_map, compute_map, no_recycling, path: Path, prefix: str = ""
+):
+    """An ``ElemwiseThunk`` running the kernel at ``path`` for ``node``.
+
+    ``prefix`` is the kernel's symbol prefix in a library of several
+    kernels (see :func:`aesara.link.c.compiler.compile_kernel_batch`).
+    """
     from aesara.link.c.elemwise_codegen import KERNEL_ABI_VERSION
     from aesara.link.c.runtime import get_runtime
 
@@ -56,6 +62,7 @@ def make_elemwise_thunk(node, storage_map, compute_map, no_recycling, path: Path
         str(op),
         fallback,
         _thread_min(),
+        prefix,
     )
     thunk.lazy = False
     thunk.perform = getattr(fallback, "perform", None)

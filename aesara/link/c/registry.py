@@ -58,11 +58,17 @@ class CPlan:
     make
         ``make(artifact, node, storage_map, compute_map, no_recycling)``
         returns the node's thunk.
+    batch
+        Optional ``(build_many, group, item)``: plans of one ``group`` may
+        be built together, ``build_many([item, ...])`` returning their
+        artifacts in order (one compiler run for many small kernels). If it
+        fails, each plan runs its own ``build``.
     """
 
     key: Hashable
     build: Callable[[], Any]
     make: Callable[..., Callable[[], Any]]
+    batch: tuple | None = None
 
 
 _translators: dict[type, Callable] = {}
@@ -131,8 +137,79 @@ def plan_for(node) -> CPlan | None:
         return None
 
 
-def _build_one(plan: CPlan) -> Any:
+@dataclass(frozen=True)
+class _Batch:
+    """Plans of one batch group, built with one ``build_many`` call."""
+
+    plans: tuple
+
+    def build(self) -> None:
+        build_many = self.plans[0].batch[0]
+        claimed, others = [], []
+        with _build_lock:
+            # Plans another thread builds (or built) meanwhile are left to it.
+            for p in self.plans:
+                if p.key in _artifacts:
+                    continue
+                if p.key in _building:
+                    others.append(_building[p.key])
+                else:
+                    _building[p.key] = threading.Event()
+                    claimed.append(p)
+        if claimed:
+            self._build_claimed(build_many, claimed)
+        for event in others:
+            event.wait()
+
+    @staticmethod
+    def _build_claimed(build_many, claimed: list) -> None:
+        try:
+            artifacts = build_many([p.batch[2] for p in claimed])
+        except Exception:  # noqa: BLE001 - each plan is retried on its own
+            artifacts = None
+        with _build_lock:
+            events = [_building.pop(p.key) for p in claimed]
+            if artifacts is not None:
+                for p, a in zip(claimed, artifacts):
+                    _artifacts.setdefault(p.key, a)
+        for event in events:
+            event.set()
+        if artifacts is None:
+            # One build each: a faulty kernel fails (and warns) alone.
+            for p in claimed:
+                _build_one(p)
+
+
+def _batched(plans: list) -> list:
+    """``plans`` with the batchable ones grouped into :class:`_Batch` items.
+
+    A group is split into about as many batches as there are CPUs, so the
+    compiler runs still overlap.
+    """
+    import os
+
+    groups: dict[Hashable, list] = {}
+    items: list = []
+    for p in plans:
+        if p.batch is None:
+            items.append(p)
+        else:
+            groups.setdefault((p.batch[0], p.batch[1]), []).append(p)
+    workers = max(1, min(8, os.cpu_count() or 1))
+    for members in groups.values():
+        if len(members) == 1:
+            items.append(members[0])
+            continue
+        n = min(workers, len(members))
+        for k in range(n):
+            items.append(_Batch(tuple(members[k::n])))
+    return items
+
+
+def _build_one(plan) -> Any:
     global _warned_compile
+    if isinstance(plan, _Batch):
+        return plan.build()
     from aesara.link.c.compiler import (
         CompileError,
         CompilerNotFoundError,
@@ -184,7 +261,12 @@ def forget_artifacts(paths: set) -> None:
     the compile cache (or rebuilds it) and loads it anew.
     """
     with _build_lock:
-        stale = [k for k, a in _artifacts.items() if a in paths]
+        stale = [
+            k
+            for k, a in _artifacts.items()
+            # (A kernel of a batched library: (path, symbol prefix).)
+            if (a[0] if isinstance(a, tuple) else a) in paths
+        ]
         for k in stale:
             del _artifacts[k]
 
@@ -243,7 +325,7 @@ def build_plans(plans: Iterable[CPlan]) -> dict[Hashable, Any]:
         todo = [p for k, p in unique.items() if k not in _artifacts]
     if todo:
         # Builds mostly wait on compiler subprocesses, so threads overlap them.
-        run_in_threads(_build_one, todo, max_workers=8)
+        run_in_threads(_build_one, _batched(todo), max_workers=8)
     with _build_lock:
         out = {}
         for k in unique:

@@ -129,7 +129,8 @@ check_cells(PyObject *tuple, const char *what)
 
 /* ElemwiseThunk(kernel_path, abi, in_cells, out_cells, in_typenums,
  *               out_typenums, ndim, inplace, in_broadcastable, name,
- *               fallback, thread_min) */
+ *               fallback, thread_min[, symbol_prefix]) -- the prefix of the
+ * kernel's symbols in a library holding several kernels ("" by default). */
 static int
 ew_init(ElemwiseThunk *self, PyObject *args, PyObject *kwds)
 {
@@ -138,11 +139,16 @@ ew_init(ElemwiseThunk *self, PyObject *args, PyObject *kwds)
     PyObject *in_cells, *out_cells, *in_types, *out_types, *inplace, *bcast;
     PyObject *name, *fallback;
     long long thread_min;
-    if (!PyArg_ParseTuple(args, "siO!O!OOiOOUOL", &path, &abi, &PyTuple_Type,
+    const char *prefix = "";
+    if (!PyArg_ParseTuple(args, "siO!O!OOiOOUOL|s", &path, &abi, &PyTuple_Type,
                           &in_cells, &PyTuple_Type, &out_cells, &in_types,
                           &out_types, &ndim, &inplace, &bcast, &name, &fallback,
-                          &thread_min))
+                          &thread_min, &prefix))
         return -1;
+    if (strlen(prefix) > 64) {
+        PyErr_SetString(PyExc_ValueError, "ElemwiseThunk: symbol prefix too long");
+        return -1;
+    }
     Py_ssize_t nin = PyTuple_GET_SIZE(in_cells), nout = PyTuple_GET_SIZE(out_cells);
     if (nout < 1 || nin + nout > AE_MAXOPS || ndim < 0 || ndim > AE_MAXDIMS) {
         PyErr_Format(PyExc_ValueError,
@@ -204,13 +210,16 @@ ew_init(ElemwiseThunk *self, PyObject *args, PyObject *kwds)
         PyErr_Format(PyExc_OSError, "cannot load kernel %s: %s", path, dlerror());
         return -1;
     }
-    const int *abi_sym = (const int *)dlsym(h, "aesara_kernel_abi");
-    ae_kernel_t fn = (ae_kernel_t)dlsym(h, "aesara_kernel");
+    char sym_abi[96], sym_fn[96];
+    snprintf(sym_abi, sizeof sym_abi, "%saesara_kernel_abi", prefix);
+    snprintf(sym_fn, sizeof sym_fn, "%saesara_kernel", prefix);
+    const int *abi_sym = (const int *)dlsym(h, sym_abi);
+    ae_kernel_t fn = (ae_kernel_t)dlsym(h, sym_fn);
     if (!abi_sym || !fn || *abi_sym != abi) {
         dlclose(h);
         PyErr_Format(PyExc_ImportError,
-                     "kernel %s does not export aesara_kernel with ABI version %d",
-                     path, abi);
+                     "kernel %s does not export %s with ABI version %d",
+                     path, sym_fn, abi);
         return -1;
     }
     self->handle = h;

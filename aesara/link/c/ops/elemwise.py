@@ -7,18 +7,29 @@ from aesara.tensor.elemwise import Elemwise
 from aesara.tensor.type import TensorType
 
 
-def _build(scalar_op, in_dtypes, out_dtypes, scalar: bool = False):
-    from aesara.link.c.compiler import compile_shared_library
+def _source(scalar_op, in_dtypes, out_dtypes) -> str:
     from aesara.link.c.elemwise_codegen import elemwise_kernel
 
-    kernel = elemwise_kernel(scalar_op, in_dtypes, out_dtypes)
-    return compile_shared_library(kernel.source, "elemwise", light=scalar)
+    return elemwise_kernel(scalar_op, in_dtypes, out_dtypes).source
 
 
-def _make(path, node, storage_map, compute_map, no_recycling):
+def _build_batch(items: list) -> list:
+    """Compile the kernels of ``items`` (``_source`` arguments plus ``light``)."""
+    from aesara.link.c.compiler import compile_kernel_batch
+
+    light = items[0][3]
+    return compile_kernel_batch(
+        [_source(*item[:3]) for item in items], "elemwise", light=light
+    )
+
+
+def _make(artifact, node, storage_map, compute_map, no_recycling):
     from aesara.link.c.linker import make_elemwise_thunk
 
-    return make_elemwise_thunk(node, storage_map, compute_map, no_recycling, path)
+    path, prefix = artifact
+    return make_elemwise_thunk(
+        node, storage_map, compute_map, no_recycling, path, prefix
+    )
 
 
 @register_c_translation(Elemwise)
@@ -38,8 +49,11 @@ def elemwise_plan(node) -> CPlan | None:
     # with the light flags, in about half the time (index and counter
     # arithmetic of loops, e.g. a NUTS trajectory, is mostly such nodes).
     scalar = all(v.type.ndim == 0 for v in node.outputs)
+    item = (scalar_op, in_dtypes, out_dtypes, scalar)
     return CPlan(
         key=("elemwise", scalar_op, in_dtypes, out_dtypes, scalar),
-        build=lambda: _build(scalar_op, in_dtypes, out_dtypes, scalar),
+        build=lambda: _build_batch([item])[0],
         make=_make,
+        # Kernels compiled with the same flags share compiler runs.
+        batch=(_build_batch, ("elemwise", scalar), item),
     )
