@@ -290,11 +290,12 @@ _EXPRESSIONS[smath.GammaLn] = _math("lgamma")
 def _sigmoid(op, args, in_dtypes, out_dtype):
     x = _as_float(args[0], in_dtypes[0], out_dtype)
     one = cast_expr(1, out_dtype)
-    # exp of the negative magnitude never overflows.
-    return (
-        f"({one} / ({one} + np.exp(-{x})) if {x} >= 0 "
-        f"else np.exp({x}) / ({one} + np.exp({x})))"
-    )
+    zero = cast_expr(0, out_dtype)
+    exp = "vector_exp" if vector_function("exp", out_dtype) else "np.exp"
+    # exp(min(x, 0)) / (1 + exp(-|x|)): exp of a non-positive value never
+    # overflows (tiny results stay exact), and with no branch the loop
+    # vectorises.
+    return f"({exp}(np.minimum({x}, {zero})) / ({one} + {exp}(-np.abs({x}))))"
 
 
 @register_scalar_expr(smath.Softplus)
