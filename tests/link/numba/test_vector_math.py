@@ -152,3 +152,32 @@ def test_direct_and_broadcasting_loops_agree(shapes):
     bad = [rng.normal(size=(5, 7)), rng.normal(size=(4, 7)), rng.normal(size=(5, 7))]
     with pytest.raises(ValueError, match="broadcast"):
         f(*bad)
+
+
+def _transparent_huge_pages() -> bool:
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            mode = f.read()
+    except OSError:
+        return False
+    return "[always]" in mode or "[madvise]" in mode
+
+
+@pytest.mark.parametrize("n", [524_288, 1_000_003])
+def test_large_outputs_are_right_and_backed_by_huge_pages(n):
+    import resource
+
+    from aesara.link.numba.dispatch.allocation import huge_pages_enabled
+
+    x = at.dvector("x")
+    f = function([x], at.exp(x) * 0.5 + 1.0, mode=NUMBA)
+    v = np.linspace(-3, 3, n)
+    np.testing.assert_allclose(f(v), np.exp(v) * 0.5 + 1.0, rtol=1e-13)
+    if not (huge_pages_enabled() and _transparent_huge_pages()):
+        pytest.skip("no transparent huge pages here: only the values are checked")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(4):
+        f(v)
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 4
+    # 4 KiB pages would fault once per page of the output.
+    assert faults < 0.5 * (n * 8 / 4096), faults

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import aesara.scalar._ops as sops
+from aesara.link.numba.dispatch.allocation import advise_huge_pages
 from aesara.link.numba.dispatch.basic import (
     NumbaTranslationMissing,
     _single_output_fn,
@@ -32,7 +33,7 @@ from aesara.tensor.special import LogSoftmax, Softmax, SoftmaxGrad
 
 
 def _env() -> dict[str, Any]:
-    return scalar_globals()
+    return {**scalar_globals(), "advise_huge_pages": advise_huge_pages}
 
 
 def _idx(names: list[str]) -> str:
@@ -120,6 +121,7 @@ def numba_funcify_Elemwise(op, node=None, **kwargs):
             lines.append(f"o{j} = x{inplace[j]}")
         else:
             lines.append(f"o{j} = np.empty({shape}, dtype=np.{dtype})")
+            lines.append(f"advise_huge_pages(o{j})")
     out_index = _idx([f"j{k}" for k in range(ndim)])
 
     def loop_nest(indexes: list[str], indent: str) -> list[str]:
