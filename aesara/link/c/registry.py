@@ -25,6 +25,7 @@ is consulted.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import threading
 import warnings
@@ -186,8 +187,6 @@ def _batched(plans: list) -> list:
     A group is split into about as many batches as there are CPUs, so the
     compiler runs still overlap.
     """
-    import os
-
     groups: dict[Hashable, list] = {}
     items: list = []
     for p in plans:

@@ -370,3 +370,13 @@ def test_jit_linkers_take_the_c_call_path():
     np.testing.assert_allclose(f([1, 2]), [2.0, 4.0])
     with pytest.raises(TypeError, match="x"):
         f(np.ones((2, 2)))
+
+
+def test_update_of_an_empty_box_still_checks_the_value_shape():
+    x = at.dmatrix("x")
+    y = at.dmatrix("y")
+    f = jfunction([x, y], at.set_subtensor(x[3:1], y))
+    xv = np.ones((4, 3))
+    np.testing.assert_array_equal(f(xv, np.zeros((0, 3))), xv)
+    with pytest.raises(ValueError):
+        f(xv, np.zeros((2, 3)))

@@ -139,11 +139,12 @@ def _inc(x, index, y, set_instead_of_inc: bool):
         import jax
 
         starts, sizes, kept = box
-        if 0 in sizes:
-            return x
         # ``y`` broadcasts against the indexed shape, which drops the axes
         # of integer indices; the update itself keeps them (of length 1).
+        # (Checked for an empty box too: a wrong ``y`` is an error there.)
         y = jnp.broadcast_to(y, [sizes[a] for a in kept]).reshape(sizes)
+        if 0 in sizes:
+            return x
         if not set_instead_of_inc:
             y = jax.lax.dynamic_slice(x, starts, sizes) + y
         return jax.lax.dynamic_update_slice(x, y, starts)
