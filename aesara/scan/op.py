@@ -946,7 +946,14 @@ class _InnerCompiled:
                 mode = mode.clone(link_kwargs={"allow_gc": False})
             except TypeError:
                 pass
-        ins = [In(v, borrow=True) for v in op.inner_inputs]
+        # Random generators carried from step to step may be drawn from in
+        # place by the inner graph: the loop gives the first step a copy of
+        # the outer generator, and each later step the previous one's.
+        rng_ins = set(_generator_state_inputs(op))
+        ins = [
+            In(v, borrow=True, mutable=i in rng_ins)
+            for i, v in enumerate(op.inner_inputs)
+        ]
         outs = [Out(v, borrow=True) for v in op.inner_outputs]
         self.fn = function(
             ins,
@@ -957,6 +964,11 @@ class _InnerCompiled:
             name="scan_fn" if op.name == "scan_fn" else f"scan_fn{{{op.name}}}",
         )
         self.fn.trust_input = True
+        #: Inner input positions of the generator states the inner graph
+        #: overwrites (those the loop copies once before the first step).
+        self.updated_in_place = frozenset(
+            i for i in rng_ins if _is_destroyed(self.fn.maker.fgraph, i)
+        )
         self._first_taken = False
         self._lock = threading.Lock()
 
@@ -969,6 +981,34 @@ class _InnerCompiled:
         fn = self.fn.maker.create()
         fn.trust_input = True
         return fn
+
+
+def _is_destroyed(fgraph: FunctionGraph, i: int) -> bool:
+    """Whether some node of ``fgraph`` overwrites its ``i``-th input."""
+    var = fgraph.inputs[i]
+    has_destroyers = getattr(fgraph, "has_destroyers", None)
+    if has_destroyers is not None:
+        return bool(has_destroyers([var]))
+    # No destroy handler: only nodes declaring it on the input itself.
+    return any(
+        node.inputs[j] is var
+        for node in fgraph.apply_nodes
+        for idxs in (node.op.destroy_map or {}).values()
+        for j in idxs
+    )
+
+
+def _generator_state_inputs(op: Scan) -> list[int]:
+    """Inner input positions of the shared states that are random generators."""
+    from aesara.tensor.random.type import RandomType
+
+    info = op.info
+    first = info.n_seqs + sum(len(t) for t in info.tap_array)
+    return [
+        i
+        for i in range(first, first + info.n_shared_outs)
+        if isinstance(op.inner_inputs[i].type, RandomType)
+    ]
 
 
 class ScanRunner:
@@ -1065,6 +1105,10 @@ class ScanRunner:
             range(nit_outer_in + info.n_nit_sot, info.n_outer_inputs)
         )
         self.inplace_outs = set(op.destroy_map)
+        #: Shared states whose first value is a copy of the outer one (the
+        #: inner graph draws from the generator in place).
+        updated = op.get_maker().updated_in_place
+        self.shared_copied = [i in updated for i in self.shared_in_idx]
         self.name = str(op)
 
     # -- the loop -------------------------------------------------------------------
@@ -1104,7 +1148,11 @@ class ScanRunner:
             bufs.append(buf)
         # Shared states and non-sequences are read the same every step.
         shared_vals = [inputs[i] for i in self.shared_outer_in]
-        for idx, v in zip(self.shared_in_idx, shared_vals):
+        for idx, v, copied in zip(self.shared_in_idx, shared_vals, self.shared_copied):
+            if copied:
+                from aesara.tensor.random.op import copy_generator
+
+                v = copy_generator(v)
             in_cells[idx][0] = v
         for idx, i in zip(self.non_seq_in_idx, self.non_seq_outer_in):
             in_cells[idx][0] = inputs[i]

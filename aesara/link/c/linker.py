@@ -16,15 +16,15 @@ and warns once.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from aesara.link.utils import raise_with_op
-from aesara.link.vm import VM, VMLinker
+from aesara.link.vm import VM, Stack, VMLinker
 
-__all__ = ["CLinker", "CVM", "CVMLinker", "OpWiseCLinker", "make_fast_call"]
+__all__ = ["CLinker", "CStack", "CVM", "CVMLinker", "OpWiseCLinker", "make_fast_call"]
 
 
 def _thread_min() -> int:
@@ -138,6 +138,85 @@ class CVM(VM):
         return make_fast_call(function, self._loop)
 
 
+class CStack(Stack):
+    """The :class:`~aesara.link.vm.Stack` VM with its loop in C.
+
+    The runtime's ``CLazyLoop`` evaluates nodes on demand exactly as the
+    Python loop does, on the same cells (IfElse nodes are chosen in C when
+    their values are arrays). Calls the C loop cannot serve (a subset of the
+    outputs, profiling) take the Python loop.
+    """
+
+    def __init__(self, *args, native_ifelse: Collection = (), **kwargs):
+        from aesara.link.c.runtime import get_runtime
+
+        super().__init__(*args, **kwargs)
+        if self.callback is not None:
+            raise ValueError("CStack: a callback needs the Python Stack VM")
+        storage_map = self.storage_map
+        specs = []
+        for i, node in enumerate(self.nodes):
+            lazy = self.lazy[i]
+            ifelse = None
+            kind = 1 if lazy else 0
+            if lazy and self.thunks[i] in native_ifelse:
+                kind = 2
+                ifelse = (
+                    node.op.n_outs,
+                    node.op.as_view,
+                    tuple(storage_map[v] for v in node.inputs),
+                    tuple(storage_map[v] for v in node.outputs),
+                )
+            specs.append(
+                (
+                    kind,
+                    tuple(self._out_flags[i]),
+                    () if lazy else tuple(self._in_deps[i]),
+                    tuple(self._order_deps[i]) if lazy else (),
+                    tuple((f, -1 if j is None else j) for f, j in self._in_owner[i])
+                    if lazy
+                    else (),
+                    tuple(
+                        (cell, tuple(flags)) for cell, flags in self._gc_candidates[i]
+                    )
+                    if self.allow_gc
+                    else (),
+                    ifelse,
+                )
+            )
+        roots = tuple(
+            self.node_idx[v.owner] for v in reversed(self._output_vars) if v.owner
+        )
+        self._loop = get_runtime().CLazyLoop(
+            tuple(self.thunks),
+            tuple(specs),
+            roots,
+            tuple(self._reset_flags),
+            tuple(self.pre_call_clear),
+            tuple(self._intermediates),
+            bool(self.allow_gc),
+            self._on_error,
+        )
+
+    def __call__(self, output_subset: Sequence[int] | None = None) -> None:
+        if output_subset is not None or self.time_thunks:
+            return super().__call__(output_subset)
+        self._loop()
+
+    def _on_error(self, index: int, etype, evalue, tb) -> None:
+        # Called by the C loop with the failing node's exception.
+        raise_with_op(
+            self.fgraph,
+            self.nodes[index],
+            self.thunks[index],
+            exc_info=(etype, evalue, tb),
+        )
+
+    def make_fast_call(self, function) -> Callable | None:
+        """The C positional call path of ``function`` (a compiled Function)."""
+        return make_fast_call(function, self._loop)
+
+
 def make_fast_call(function, vm: Callable) -> Callable | None:
     """Build the runtime's ``FastCall`` for ``function``, running ``vm``.
 
@@ -230,6 +309,12 @@ def _computes_like_c(op) -> bool:
     return isinstance(op, (Elemwise, CAReduce))
 
 
+def _is_ifelse(op) -> bool:
+    from aesara.ifelse import IfElse
+
+    return type(op) is IfElse
+
+
 def _quiet_fp_thunk(thunk):
     """Wrap a NumPy thunk so floating-point events stay silent, as in C.
 
@@ -309,6 +394,7 @@ class CVMLinker(VMLinker):
         self._c_on = True if pending is not None else self._c_enabled()
         self._plans: dict = {}
         self._artifacts: dict = {}
+        self._own_ifelse: set = set()
         if self._c_on and self.fgraph is not None:
             for node in self.fgraph.apply_nodes:
                 plan = plan_for(node)
@@ -331,6 +417,7 @@ class CVMLinker(VMLinker):
         finally:
             self._plans = {}
             self._artifacts = {}
+            self._own_ifelse = set()
 
     def make_node_thunk(self, node, storage_map, compute_map, impl):
         """The thunk of one node: its C translation when it has one."""
@@ -344,6 +431,10 @@ class CVMLinker(VMLinker):
         thunk = super().make_node_thunk(node, storage_map, compute_map, impl)
         if self._c_on and _computes_like_c(node.op):
             thunk = _quiet_fp_thunk(thunk)
+        elif type(node.op).__name__ == "IfElse" and _is_ifelse(node.op):
+            # The C lazy loop may choose this node's branch itself; a thunk
+            # that a subclass wraps (monitoring) is called instead.
+            self._own_ifelse.add(thunk)
         return thunk
 
     def make_vm(
@@ -358,13 +449,14 @@ class CVMLinker(VMLinker):
         compute_map,
         updated_vars=None,
     ) -> VM:
-        """The C loop for eager graphs; the Python VMs otherwise."""
-        if (
+        """The C loops (eager or lazy); the Python VMs when profiling."""
+        python_vm = (
             not self._c_on
             or not self.use_cloop
-            or self._use_stack(thunks)
             or self.profile
-        ):
+            or (self._use_stack(thunks) and self.callback is not None)
+        )
+        if python_vm:
             return super().make_vm(
                 nodes,
                 thunks,
@@ -378,6 +470,22 @@ class CVMLinker(VMLinker):
             )
         from aesara.link.basic import _no_recycling_cells
 
+        if self._use_stack(thunks):
+            vm = CStack(
+                self.fgraph,
+                nodes,
+                thunks,
+                _no_recycling_cells(
+                    self.fgraph, self.no_recycling, storage_map, input_storage
+                ),
+                storage_map,
+                compute_map,
+                post_thunk_clear is not None,
+                native_ifelse=getattr(self, "_own_ifelse", ()),
+            )
+            vm.time_thunks = False
+            vm.record_shapes = False
+            return vm
         pre_call_clear = _no_recycling_cells(
             self.fgraph, self.no_recycling, storage_map, input_storage
         )

@@ -1,5 +1,6 @@
 /* The aesara C runtime, part 1: element-wise thunks and the C VM loop
- * (part 2, call_path.c, holds the call path and the module definition).
+ * (part 2, lazy_loop.c, holds the lazy VM loop; part 3, call_path.c, the
+ * call path and the module definition).
  *
  * Built once per machine by aesara/link/c/runtime.py (through the compile
  * cache). Three types:
@@ -10,6 +11,8 @@
  *   CLoop          calls a list of thunks in order, frees intermediate
  *                  cells after their last use and hands a failing thunk's
  *                  exception to a Python hook that annotates it.
+ *   CLazyLoop      (lazy_loop.c) evaluates nodes on demand, for graphs with
+ *                  lazy nodes (IfElse).
  *   FastCall       (call_path.c) the positional call path of a Function.
  */
 #define PY_SSIZE_T_CLEAN

@@ -12,7 +12,9 @@
  *   - a nit_sot trace is allocated after the first step, from the shape of
  *     its first value;
  *   - shared states go from the inner output cell back to the inner input
- *     cell after each step; non-sequences are set once;
+ *     cell after each step (one the inner function updates in place, a
+ *     random generator, starts from a copy of the outer value); non-sequences
+ *     are set once;
  *   - a while loop stops after the first step whose condition is true;
  *   - at the end every trace is put in chronological order and the inner
  *     input cells are emptied.
@@ -71,6 +73,9 @@ typedef struct {
     StateSpec *states;
     Py_ssize_t n_shared;
     Py_ssize_t *sh_in_idx, *sh_out_idx, *sh_outer_in, *sh_outer_out;
+    /* Per shared state: NULL, or what copies its outer value once before the
+     * first step (a state the inner function updates in place). */
+    PyObject **sh_copy;
     Py_ssize_t n_nonseq;
     Py_ssize_t *ns_in_idx, *ns_outer_in;
     int as_while;
@@ -244,6 +249,11 @@ free_specs(ScanLoop *self)
     PyMem_Free(self->sh_out_idx); self->sh_out_idx = NULL;
     PyMem_Free(self->sh_outer_in); self->sh_outer_in = NULL;
     PyMem_Free(self->sh_outer_out); self->sh_outer_out = NULL;
+    if (self->sh_copy) {
+        for (Py_ssize_t k = 0; k < self->n_shared; k++) Py_CLEAR(self->sh_copy[k]);
+        PyMem_Free(self->sh_copy);
+        self->sh_copy = NULL;
+    }
     PyMem_Free(self->ns_in_idx); self->ns_in_idx = NULL;
     PyMem_Free(self->ns_outer_in); self->ns_outer_in = NULL;
 }
@@ -268,6 +278,8 @@ sl_traverse(ScanLoop *self, visitproc visit, void *arg)
     Py_VISIT(self->inner_in);
     Py_VISIT(self->inner_out);
     Py_VISIT(self->step);
+    if (self->sh_copy)
+        for (Py_ssize_t k = 0; k < self->n_shared; k++) Py_VISIT(self->sh_copy[k]);
     if (self->views)
         for (Py_ssize_t k = 0; k < self->n_inner_in; k++) Py_VISIT(self->views[k]);
     return 0;
@@ -364,7 +376,9 @@ static PyObject *sl_vectorcall(PyObject *callable, PyObject *const *args, size_t
  *
  * states: tuple of (kind, outer_in, outer_out, in_taps, in_idx, out_taps,
  *         out_idx, mintap, typenum, static_shape, inplace)
- * shared: tuple of (inner_in, inner_out, outer_in, outer_out)
+ * shared: tuple of (inner_in, inner_out, outer_in, outer_out[, copy]); copy,
+ *         when given and not None, makes the state's value for the first step
+ *         from the outer one (the inner function updates it in place)
  * non_seqs: tuple of (inner_in, outer_in) */
 static int
 sl_init(ScanLoop *self, PyObject *args, PyObject *kwds)
@@ -450,19 +464,21 @@ sl_init(ScanLoop *self, PyObject *args, PyObject *kwds)
     self->sh_out_idx = PyMem_Malloc(sizeof(Py_ssize_t) * (nsh + 1));
     self->sh_outer_in = PyMem_Malloc(sizeof(Py_ssize_t) * (nsh + 1));
     self->sh_outer_out = PyMem_Malloc(sizeof(Py_ssize_t) * (nsh + 1));
+    self->sh_copy = PyMem_Calloc((size_t)nsh + 1, sizeof(PyObject *));
     Py_ssize_t nns = PyTuple_GET_SIZE(non_seqs);
     self->n_nonseq = nns;
     self->ns_in_idx = PyMem_Malloc(sizeof(Py_ssize_t) * (nns + 1));
     self->ns_outer_in = PyMem_Malloc(sizeof(Py_ssize_t) * (nns + 1));
     if (!self->sh_in_idx || !self->sh_out_idx || !self->sh_outer_in ||
-        !self->sh_outer_out || !self->ns_in_idx || !self->ns_outer_in) {
+        !self->sh_outer_out || !self->sh_copy || !self->ns_in_idx || !self->ns_outer_in) {
         PyErr_NoMemory();
         goto bad;
     }
     for (Py_ssize_t k = 0; k < nsh; k++) {
         PyObject *t = PyTuple_GET_ITEM(shared, k);
         Py_ssize_t a, b, c, d;
-        if (!PyTuple_Check(t) || !PyArg_ParseTuple(t, "nnnn", &a, &b, &c, &d)) {
+        PyObject *copy = Py_None;
+        if (!PyTuple_Check(t) || !PyArg_ParseTuple(t, "nnnn|O", &a, &b, &c, &d, &copy)) {
             if (!PyErr_Occurred())
                 PyErr_SetString(PyExc_TypeError, "ScanLoop: a shared entry must be a tuple");
             goto bad;
@@ -476,6 +492,15 @@ sl_init(ScanLoop *self, PyObject *args, PyObject *kwds)
         self->sh_out_idx[k] = b;
         self->sh_outer_in[k] = c;
         self->sh_outer_out[k] = d;
+        if (copy != Py_None) {
+            if (!PyCallable_Check(copy)) {
+                PyErr_Format(PyExc_TypeError, "ScanLoop: shared state %zd: copy must be callable",
+                             k);
+                goto bad;
+            }
+            Py_INCREF(copy);
+            self->sh_copy[k] = copy;
+        }
     }
     for (Py_ssize_t k = 0; k < nns; k++) {
         PyObject *t = PyTuple_GET_ITEM(non_seqs, k);
@@ -792,7 +817,12 @@ sl_run(ScanLoop *self)
     /* Shared states and non-sequences: the same every step. */
     for (Py_ssize_t k = 0; k < self->n_shared; k++) {
         PyObject *v = PyList_GET_ITEM(oin[self->sh_outer_in[k]], 0);
-        Py_INCREF(v);
+        if (self->sh_copy[k]) {
+            v = PyObject_CallOneArg(self->sh_copy[k], v);
+            if (!v) goto done;
+        } else {
+            Py_INCREF(v);
+        }
         cell_set(iin[self->sh_in_idx[k]], v);
     }
     for (Py_ssize_t k = 0; k < self->n_nonseq; k++) {

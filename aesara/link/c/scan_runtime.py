@@ -74,11 +74,11 @@ def get_scan_runtime() -> ModuleType:
 def _step_callable(runner: Any) -> Any:
     """What runs the inner function once: its C loop, else the runner's step
     (the VM, wrapped to count calls when the inner function is profiled)."""
-    from aesara.link.c.linker import CVM
+    from aesara.link.c.linker import CVM, CStack
 
     fn = runner.fn
     vm = fn.vm
-    if isinstance(vm, CVM) and not vm.time_thunks and not fn.profile:
+    if isinstance(vm, (CVM, CStack)) and not vm.time_thunks and not fn.profile:
         return vm._loop
     return runner.vm
 
@@ -125,12 +125,16 @@ def make_scan_loop(
                 st.outer_out in runner.inplace_outs,
             )
         )
+    from aesara.tensor.random.op import copy_generator
+
     shared = tuple(
-        zip(
+        (in_idx, out_idx, outer_in, outer_out, copy_generator if copied else None)
+        for in_idx, out_idx, outer_in, outer_out, copied in zip(
             runner.shared_in_idx,
             runner.shared_out_idx,
             runner.shared_outer_in,
             runner.shared_outer_out,
+            runner.shared_copied,
         )
     )
     non_seqs = tuple(zip(runner.non_seq_in_idx, runner.non_seq_outer_in))

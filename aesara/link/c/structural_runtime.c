@@ -1,5 +1,6 @@
 /* C thunks for aesara's structural ops: views, shapes, indexing, cumulative
- * sums/products and the softmax family.
+ * sums/products, the softmax family, and the pass-through ops (ViewOp,
+ * Unbroadcast, CheckAndRaise, ScalarFromTensor, AllocEmpty).
  *
  * Built by aesara/link/c/structural_runtime.py (through the compile cache)
  * as several small modules, one per family of kinds, so that a graph only
@@ -46,6 +47,9 @@ enum {
     K_SOFTMAX,
     K_LOGSOFTMAX,
     K_SOFTMAXGRAD,
+    K_SCALAR_FROM_TENSOR,
+    K_PASS,
+    K_ALLOC_EMPTY,
     K_LAST
 };
 
@@ -257,6 +261,39 @@ run_specify_shape(StructThunk *self)
     return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* ScalarFromTensor: the element of a 0-d array, as a NumPy scalar            */
+/* ------------------------------------------------------------------------ */
+
+static int
+run_scalar_from_tensor(StructThunk *self)
+{
+    PyObject *o = IN(0);
+    if (!PyArray_CheckExact(o) || PyArray_NDIM((PyArrayObject *)o) != 0) return USE_PY;
+    PyArrayObject *x = (PyArrayObject *)o;
+    PyObject *r = PyArray_Scalar(PyArray_DATA(x), PyArray_DESCR(x), o);
+    if (!r) return USE_PY;
+    set_out(self, r);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* ViewOp, Unbroadcast, CheckAndRaise: the output is input 0 (any value),    */
+/* once every other input (a condition) is true; a false or unreadable      */
+/* condition runs the Python thunk, which raises the op's error.            */
+/* ------------------------------------------------------------------------ */
+
+static int
+run_pass(StructThunk *self)
+{
+    for (int k = 1; k < self->nin; k++)
+        if (PyObject_IsTrue(IN(k)) != 1) return USE_PY;
+    PyObject *o = IN(0);
+    Py_INCREF(o);
+    set_out(self, o);
+    return 0;
+}
+
 #endif /* AE_WITH_VIEW */
 
 #ifdef AE_WITH_ALLOC
@@ -310,6 +347,32 @@ run_alloc(StructThunk *self)
         Py_DECREF(buf);
         return USE_PY;
     }
+    set_out(self, buf);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* AllocEmpty: an uninitialised array; the previous one when its shape fits */
+/* (as Op.perform does).                                                     */
+/* ------------------------------------------------------------------------ */
+
+static int
+run_alloc_empty(StructThunk *self)
+{
+    const int nd = self->nin;
+    npy_intp dims[NPY_MAXDIMS];
+    if (nd > NPY_MAXDIMS) return USE_PY;
+    for (int k = 0; k < nd; k++)
+        if (read_int(IN(k), &dims[k]) || dims[k] < 0) return USE_PY;
+    PyObject *old = PyList_GET_ITEM(self->out_cell, 0);
+    if (PyArray_CheckExact(old)) {
+        PyArrayObject *b = (PyArrayObject *)old;
+        int same = PyArray_NDIM(b) == nd && PyArray_TYPE(b) == self->out_type;
+        for (int d = 0; same && d < nd; d++) same = PyArray_DIM(b, d) == dims[d];
+        if (same) return 0;
+    }
+    PyObject *buf = PyArray_EMPTY(nd, dims, self->out_type, 0);
+    if (!buf) return -1;
     set_out(self, buf);
     return 0;
 }
@@ -769,9 +832,12 @@ static run_fn runners[K_LAST] = {
     [K_SHAPE] = run_shape,
     [K_SHAPE_I] = run_shape_i,
     [K_SPECIFY_SHAPE] = run_specify_shape,
+    [K_SCALAR_FROM_TENSOR] = run_scalar_from_tensor,
+    [K_PASS] = run_pass,
 #endif
 #ifdef AE_WITH_ALLOC
     [K_ALLOC] = run_alloc,
+    [K_ALLOC_EMPTY] = run_alloc_empty,
 #endif
 #ifdef AE_WITH_SUBTENSOR
     [K_SUBTENSOR] = run_subtensor,
@@ -939,7 +1005,7 @@ st_init(StructThunk *self, PyObject *args, PyObject *kwds)
                kind == K_SOFTMAXGRAD) {
         bad = np_ < 2 + (kind == K_CUMOP);
     }
-    int need_in[K_LAST] = {0, 1, 2, 1, 1, 1, 1, 1, 2, 2, 3, 1, 1, 1, 2};
+    int need_in[K_LAST] = {0, 1, 2, 1, 1, 1, 1, 1, 2, 2, 3, 1, 1, 1, 2, 1, 1, 0};
     if (!bad) bad = nin < need_in[kind];
     if (!bad && (kind == K_SOFTMAX || kind == K_LOGSOFTMAX || kind == K_SOFTMAXGRAD))
         bad = out_type != NPY_FLOAT64 && out_type != NPY_FLOAT32;
@@ -1057,7 +1123,8 @@ PyInit_MODULE_NAME(void)
     KIND(K_DIMSHUFFLE); KIND(K_RESHAPE); KIND(K_SHAPE); KIND(K_SHAPE_I);
     KIND(K_SPECIFY_SHAPE); KIND(K_ALLOC); KIND(K_SUBTENSOR); KIND(K_INCSUBTENSOR);
     KIND(K_ADV_SUB1); KIND(K_ADV_INC_SUB1); KIND(K_CUMOP); KIND(K_SOFTMAX);
-    KIND(K_LOGSOFTMAX); KIND(K_SOFTMAXGRAD);
+    KIND(K_LOGSOFTMAX); KIND(K_SOFTMAXGRAD); KIND(K_SCALAR_FROM_TENSOR); KIND(K_PASS);
+    KIND(K_ALLOC_EMPTY);
 #undef KIND
     PyModule_AddIntConstant(m, "STRUCTURAL_VERSION", 1);
     return m;

@@ -55,14 +55,25 @@ KINDS = {
             "softmax",
             "logsoftmax",
             "softmaxgrad",
+            "scalar_from_tensor",
+            "pass",
+            "alloc_empty",
         )
     )
 }
 
 #: Module groups -> the kinds each one's module runs.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "view": ("dimshuffle", "reshape", "shape", "shape_i", "specify_shape"),
-    "alloc": ("alloc",),
+    "view": (
+        "dimshuffle",
+        "reshape",
+        "shape",
+        "shape_i",
+        "specify_shape",
+        "scalar_from_tensor",
+        "pass",
+    ),
+    "alloc": ("alloc", "alloc_empty"),
     "subtensor": ("subtensor", "incsubtensor", "adv_sub1", "adv_inc_sub1"),
     "cumop": ("cumop",),
     "softmax": ("softmax", "logsoftmax", "softmaxgrad"),

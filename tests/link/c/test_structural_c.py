@@ -335,6 +335,69 @@ def test_alloc():
 
 
 # ---------------------------------------------------------------------------
+# Pass-through ops, ScalarFromTensor, AllocEmpty
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool", "complex64"])
+def test_scalar_from_tensor(dtype):
+    from aesara.tensor.basic import scalar_from_tensor
+
+    x = tensor(dtype, shape=())
+    node = scalar_from_tensor(x).owner
+    val = np.array(3, dtype=dtype)
+    r = run_c(node, val)
+    e = run_py(node, val)
+    assert type(r) is type(e) and r == e
+    # A NumPy scalar input (not an array) runs the Python thunk.
+    r = run_c(node, val[()], expect_c=False)
+    assert type(r) is type(e) and r == e
+
+
+def test_pass_through_ops_return_their_input():
+    from aesara.compile.ops import ViewOp
+    from aesara.raise_op import Assert, CheckAndRaise
+    from aesara.tensor.shape import Unbroadcast
+
+    x = tensor("float64", shape=(1, None))
+    val = np.ones((1, 3))
+    c = lscalar("c")
+    nodes = [
+        ViewOp()(x).owner,
+        Unbroadcast(0)(x).owner,
+        CheckAndRaise(ValueError, "bad")(x, c, c > 0).owner,
+        Assert("nope")(x, c).owner,
+    ]
+    for node in nodes:
+        values = [val] + [np.array(1)] * (len(node.inputs) - 1)
+        assert run_c(node, *values) is val
+    # A false condition raises the op's error (through its Python thunk).
+    err, _ = check_error(nodes[2], val, np.array(0), np.array(False))
+    assert isinstance(err, ValueError) and str(err) == "bad"
+    err, _ = check_error(nodes[3], val, np.array(0))
+    assert isinstance(err, AssertionError)
+
+
+def test_alloc_empty_shape_dtype_and_reuse():
+    from aesara.tensor.basic import AllocEmpty
+
+    a, b = lscalar("a"), lscalar("b")
+    node = AllocEmpty("float32")(a, b).owner
+    thunk, out = c_thunk(node, [np.array(2), np.array(3)])
+    thunk()
+    first = out[0]
+    assert first.shape == (2, 3) and first.dtype == np.float32
+    thunk()
+    assert out[0] is first  # same shape: the same buffer, as perform does
+    thunk.inputs[0][0] = np.array(4)
+    thunk()
+    assert out[0].shape == (4, 3) and out[0] is not first
+    assert (thunk.calls, thunk.py_calls) == (3, 0)
+    # A negative size gives perform's error.
+    check_error(node, np.array(-1), np.array(2))
+
+
+# ---------------------------------------------------------------------------
 # Advanced indexing on axis 0
 # ---------------------------------------------------------------------------
 

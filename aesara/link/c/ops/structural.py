@@ -1,4 +1,6 @@
-"""C translations of structural ops: views, shapes, ``Alloc``, indexing, ``CumOp``.
+"""C translations of structural ops: views, shapes, ``Alloc``, indexing, ``CumOp``,
+and the ops that pass their input through (``ViewOp``, ``Unbroadcast``,
+``CheckAndRaise``), ``ScalarFromTensor`` and ``AllocEmpty``.
 
 Each node runs as a ``StructThunk`` of :mod:`aesara.link.c.structural_runtime`
 (one small module per group of kinds, compiled once per machine, only when a
@@ -11,14 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from aesara.compile.ops import ViewOp
 from aesara.graph.type import Type
 from aesara.link.c.registry import CPlan, register_c_translation
 from aesara.link.c.structural_runtime import structural_plan
+from aesara.raise_op import CheckAndRaise
 from aesara.scalar.basic import ScalarType
-from aesara.tensor.basic import Alloc
+from aesara.tensor._alloc_empty import AllocEmpty
+from aesara.tensor.basic import Alloc, ScalarFromTensor
 from aesara.tensor.elemwise import DimShuffle
 from aesara.tensor.extra_ops import CumOp
-from aesara.tensor.shape import Reshape, Shape, Shape_i, SpecifyShape
+from aesara.tensor.shape import Reshape, Shape, Shape_i, SpecifyShape, Unbroadcast
 from aesara.tensor.subtensor import IncSubtensor, Subtensor
 from aesara.tensor.subtensor_advanced import AdvancedIncSubtensor1, AdvancedSubtensor1
 from aesara.tensor.type import TensorType
@@ -213,3 +218,50 @@ def cumop_plan(node) -> CPlan | None:
         "cumop",
         [int(has_axis), op.axis if has_axis else 0, 0 if op.mode == "add" else 1],
     )
+
+
+@register_c_translation(ScalarFromTensor)
+def scalar_from_tensor_plan(node) -> CPlan | None:
+    """The element of a 0-d array as a NumPy scalar."""
+    if type(node.op) is not ScalarFromTensor or not _tensors(node.inputs[0]):
+        return None
+    return structural_plan("scalar_from_tensor", [])
+
+
+def _pass_plan(node, base: type) -> CPlan | None:
+    # Ops whose result is their first input (after checks on the others):
+    # run in C unless a subclass computes something else.
+    if type(node.op).perform is not base.perform:
+        return None
+    if not _tensors(node.inputs[0], *node.outputs):
+        return None
+    return structural_plan("pass", [])
+
+
+@register_c_translation(ViewOp)
+def view_op_plan(node) -> CPlan | None:
+    """The input itself."""
+    return _pass_plan(node, ViewOp)
+
+
+@register_c_translation(Unbroadcast)
+def unbroadcast_plan(node) -> CPlan | None:
+    """The input itself (only its static type changes)."""
+    return _pass_plan(node, Unbroadcast)
+
+
+@register_c_translation(CheckAndRaise)
+def check_and_raise_plan(node) -> CPlan | None:
+    """The input itself once every condition holds; the op's error otherwise
+    (raised by its Python thunk)."""
+    return _pass_plan(node, CheckAndRaise)
+
+
+@register_c_translation(AllocEmpty)
+def alloc_empty_plan(node) -> CPlan | None:
+    """An uninitialised array (the previous one when its shape is the same)."""
+    if type(node.op).perform is not AllocEmpty.perform or not _tensors(*node.outputs):
+        return None
+    if not all(_int_tensor(s, 0) for s in node.inputs):
+        return None
+    return structural_plan("alloc_empty", [])
