@@ -1,8 +1,8 @@
-/* The aesara C runtime, part 3: the call path of compiled functions.
+/* The aesara C runtime, part 4: the call path of compiled functions.
  *
- * Compiled as one translation unit after runtime.c and lazy_loop.c
- * (aesara/link/c/runtime.py joins the files; see RUNTIME_FILES there), whose
- * types and helpers it uses. Two types and the module itself:
+ * Compiled as one translation unit after runtime.c, lazy_loop.c and
+ * random_thunk.c (aesara/link/c/runtime.py joins the files; see
+ * RUNTIME_FILES there), whose types and helpers it uses. Two types and the module itself:
  *
  *   FastCall        the positional call path of a Function: converts the
  *                   arguments (in C when the result is certain to be the
@@ -833,7 +833,7 @@ PyInit_MODULE_NAME(void)
 {
     import_array();
     if (PyType_Ready(&ElemwiseThunkType) < 0 || PyType_Ready(&CLoopType) < 0 ||
-        PyType_Ready(&CLazyLoopType) < 0 ||
+        PyType_Ready(&CLazyLoopType) < 0 || PyType_Ready(&RandomThunkType) < 0 ||
         PyType_Ready(&FastCallType) < 0 || PyType_Ready(&CallDescriptorType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&rt_module);
@@ -844,6 +844,8 @@ PyInit_MODULE_NAME(void)
     PyModule_AddObject(m, "CLoop", (PyObject *)&CLoopType);
     Py_INCREF(&CLazyLoopType);
     PyModule_AddObject(m, "CLazyLoop", (PyObject *)&CLazyLoopType);
+    Py_INCREF(&RandomThunkType);
+    PyModule_AddObject(m, "RandomThunk", (PyObject *)&RandomThunkType);
     Py_INCREF(&FastCallType);
     PyModule_AddObject(m, "FastCall", (PyObject *)&FastCallType);
     Py_INCREF(&CallDescriptorType);

@@ -1,7 +1,7 @@
 /* The aesara C runtime, part 2: the lazy VM loop (CLazyLoop).
  *
  * Joined after runtime.c (it uses ElemwiseThunk and clear_cell from there)
- * and before call_path.c (which registers the type in the module).
+ * and before random_thunk.c and call_path.c (which registers the type).
  *
  * CLazyLoop evaluates a graph on demand, from its outputs back, exactly as
  * the Python Stack VM (aesara/link/vm.py) does: a node runs once every input

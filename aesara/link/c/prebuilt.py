@@ -31,7 +31,11 @@ PACKAGE = "aesara.link.c._prebuilt"
 # loaders pass them to ``compile_module`` (with ``light=True``). Several files
 # are joined, in order, into one translation unit.
 PREBUILT: dict[str, tuple[str | tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "runtime": (("runtime.c", "lazy_loop.c", "call_path.c"), ("-fopenmp",), ()),
+    "runtime": (
+        ("runtime.c", "lazy_loop.c", "random_thunk.c", "call_path.c"),
+        ("-fopenmp",),
+        (),
+    ),
     "reduce_runtime": ("reduce_runtime.c", (), ()),
     "blas_runtime": ("blas_runtime.c", (), ()),
     "structural_view": ("structural_runtime.c", ("-DAE_WITH_VIEW",), ()),

@@ -1,6 +1,7 @@
 /* The aesara C runtime, part 1: element-wise thunks and the C VM loop
- * (part 2, lazy_loop.c, holds the lazy VM loop; part 3, call_path.c, the
- * call path and the module definition).
+ * (part 2, lazy_loop.c, holds the lazy VM loop; part 3, random_thunk.c, the
+ * thunk of random variables; part 4, call_path.c, the call path and the
+ * module definition).
  *
  * Built once per machine by aesara/link/c/runtime.py (through the compile
  * cache). Three types:
@@ -13,6 +14,8 @@
  *                  exception to a Python hook that annotates it.
  *   CLazyLoop      (lazy_loop.c) evaluates nodes on demand, for graphs with
  *                  lazy nodes (IfElse).
+ *   RandomThunk    (random_thunk.c) draws a random variable with one
+ *                  Generator method call.
  *   FastCall       (call_path.c) the positional call path of a Function.
  */
 #define PY_SSIZE_T_CLEAN

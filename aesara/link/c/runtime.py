@@ -6,6 +6,7 @@ machine builds it once and every later process only loads it. It provides:
 * ``ElemwiseThunk``: runs a generated element-wise kernel on storage cells;
 * ``CLoop``: the loop over a graph's thunks, with garbage collection;
 * ``CLazyLoop``: the on-demand loop of graphs with lazy nodes (``ifelse``);
+* ``RandomThunk``: draws a random variable with one Generator method call;
 * ``FastCall``: the positional call path of a compiled function;
 * ``CallDescriptor``: lets ``Function.__call__`` reach ``FastCall`` without
   a Python frame.
@@ -19,9 +20,9 @@ from types import ModuleType
 
 __all__ = ["build_runtime", "get_runtime", "runtime_available", "runtime_source"]
 
-# Part 1 (thunks, the C loop), part 2 (the lazy loop) and part 3 (the call
-# path, the module).
-RUNTIME_FILES = ("runtime.c", "lazy_loop.c", "call_path.c")
+# Part 1 (thunks, the C loop), part 2 (the lazy loop), part 3 (the random
+# variables' thunk) and part 4 (the call path, the module).
+RUNTIME_FILES = ("runtime.c", "lazy_loop.c", "random_thunk.c", "call_path.c")
 _lock = threading.Lock()
 _runtime: ModuleType | None = None
 _failed: dict[str, BaseException] = {}
