@@ -819,6 +819,8 @@ rt_max_threads(PyObject *self, PyObject *unused)
 }
 
 static PyMethodDef rt_methods[] = {
+    {"copy_pcg64_state", (PyCFunction)(void (*)(void))rv_copy_pcg64_state, METH_FASTCALL,
+     "Copy a PCG64 bit generator's state into another (see random_thunk.c)."},
     {"max_threads", rt_max_threads, METH_NOARGS,
      "How many threads element-wise kernels may use."},
     {NULL, NULL, 0, NULL},

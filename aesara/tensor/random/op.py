@@ -175,9 +175,49 @@ def copy_generator(rng: Any) -> Any:
                 params = None
             if params is not None:
                 new_bg = type(bg)(_CopiedSeedSequence(params))
-                new_bg.state = bg.state
+                if not (
+                    type(bg) in _PCG_BIT_GENERATORS and _copy_pcg_state(bg, new_bg)
+                ):
+                    new_bg.state = bg.state
                 return np.random.Generator(new_bg)
     return copy.deepcopy(rng)
+
+
+_PCG_BIT_GENERATORS = (np.random.PCG64, np.random.PCG64DXSM)
+# The C runtime's state copy for PCG generators: None until tried, then the
+# function, or False once found unusable (see _copy_pcg_state).
+_pcg_copy: Any = None
+
+
+def _copy_pcg_state(src: Any, dst: Any) -> bool:
+    """Copy a PCG64 state in C when the runtime is loaded; False otherwise.
+
+    The first copy of a process is checked against the ``state`` property
+    (the C side assumes NumPy's layout of the state); a mismatch turns the C
+    copy off for the process.
+    """
+    global _pcg_copy
+    fn = _pcg_copy
+    if fn is False:
+        return False
+    if fn is None:
+        from aesara.link.c import runtime
+
+        if runtime._runtime is None:
+            return False  # never compile the runtime just for this
+        fn = getattr(runtime._runtime, "copy_pcg64_state", None)
+        if fn is None:
+            _pcg_copy = False
+            return False
+        try:
+            fn(src, dst)
+            ok = dst.state == src.state
+        except Exception:
+            ok = False
+        _pcg_copy = fn if ok else False
+        return ok
+    fn(src, dst)
+    return True
 
 
 _REBUILDABLE_BIT_GENERATORS = (

@@ -97,3 +97,64 @@ def test_bernoulli_draws_as_scipy(p, size):
     ref = st.bernoulli.rvs(p, size=size, random_state=np.random.default_rng(3))
     np.testing.assert_array_equal(ours, ref)
     assert np.shape(ours) == np.shape(ref)
+
+
+def _needs_runtime():
+    from aesara.link.c.compiler import c_compiler_available
+
+    if not c_compiler_available():
+        pytest.skip("the C state copy needs the C runtime (a working C compiler)")
+    from aesara.link.c.runtime import get_runtime
+
+    return get_runtime()
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.PCG64DXSM])
+def test_pcg_states_are_copied_in_c(bit_generator, monkeypatch):
+    from aesara.tensor.random import op
+
+    _needs_runtime()
+    monkeypatch.setattr(op, "_pcg_copy", None)
+    rng = np.random.Generator(bit_generator(np.random.SeedSequence(5)))
+    rng.normal()
+    rng.integers(0, 10, dtype=np.uint32)  # a buffered 32-bit half to carry
+    a, b = copy_generator(rng), copy.deepcopy(rng)
+    assert callable(op._pcg_copy)  # checked once, then used
+    assert a.bit_generator.state == b.bit_generator.state
+    np.testing.assert_array_equal(
+        a.integers(0, 2**31, size=5, dtype=np.uint32),
+        b.integers(0, 2**31, size=5, dtype=np.uint32),
+    )
+    c = copy_generator(rng)
+    assert c.bit_generator.state == rng.bit_generator.state
+
+
+def test_a_wrong_c_state_copy_is_turned_off(monkeypatch):
+    """The first C copy of a process is checked; a copy that does not give
+    the same state turns the C path off and the copy is still right."""
+    from aesara.link.c import runtime
+    from aesara.tensor.random import op
+
+    _needs_runtime()
+
+    class FakeRuntime:
+        @staticmethod
+        def copy_pcg64_state(src, dst):
+            pass  # copies nothing
+
+    monkeypatch.setattr(runtime, "_runtime", FakeRuntime)
+    monkeypatch.setattr(op, "_pcg_copy", None)
+    rng = np.random.default_rng(9)
+    rng.normal(size=3)
+    a = copy_generator(rng)
+    assert op._pcg_copy is False
+    assert a.bit_generator.state == rng.bit_generator.state
+    assert a.normal() == copy.deepcopy(rng).normal()
+
+
+def test_c_state_copy_checks_its_arguments():
+    rt = _needs_runtime()
+    with pytest.raises(TypeError, match="different types"):
+        rt.copy_pcg64_state(np.random.PCG64(1), np.random.PCG64DXSM(1))
+    with pytest.raises(TypeError, match="two bit generators"):
+        rt.copy_pcg64_state(np.random.PCG64(1))
