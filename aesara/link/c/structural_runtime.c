@@ -475,7 +475,19 @@ run_incsubtensor(StructThunk *self)
     int r = index_view(self, (PyArrayObject *)xc, self->p + 2, &region);
     if (r) { Py_DECREF(xc); return r; }
     if (self->p[1]) {
-        r = PyArray_CopyInto((PyArrayObject *)region, (PyArrayObject *)y) < 0 ? USE_PY : 0;
+        PyArrayObject *dst = (PyArrayObject *)region, *src = (PyArrayObject *)y;
+        if (PyArray_TYPE(dst) == PyArray_TYPE(src) && PyArray_ISNOTSWAPPED(dst) &&
+            PyArray_ISNOTSWAPPED(src) && PyArray_IS_C_CONTIGUOUS(dst) &&
+            PyArray_IS_C_CONTIGUOUS(src) && PyArray_NDIM(dst) == PyArray_NDIM(src) &&
+            PyArray_CompareLists(PyArray_DIMS(dst), PyArray_DIMS(src), PyArray_NDIM(dst)) &&
+            !PyDataType_REFCHK(PyArray_DESCR(dst))) {
+            /* Same type and shape, both contiguous: a plain copy (NumPy's
+             * assignment would look up a cast for each call). */
+            memmove(PyArray_BYTES(dst), PyArray_BYTES(src), (size_t)PyArray_NBYTES(dst));
+            r = 0;
+        } else {
+            r = PyArray_CopyInto(dst, src) < 0 ? USE_PY : 0;
+        }
     } else {
         /* ``region += y``: NumPy's in-place add, with same_kind casting. */
         PyObject *s = PyNumber_InPlaceAdd(region, y);

@@ -275,6 +275,29 @@ def test_incsubtensor_set_and_inc():
     check(node, base, np.array(2.5, dtype="float32"))
 
 
+@pytest.mark.parametrize("inplace", [False, True])
+def test_set_subtensor_contiguous_rows(inplace):
+    """Setting whole contiguous rows from an array of the same type and shape
+    (a plain memory copy), also when the value overlaps the target."""
+    x = at.matrix("x", dtype="float64")
+    y = at.matrix("y", dtype="float64")
+    node = IncSubtensor((slice(1, None),), inplace=inplace, set_instead_of_inc=True)(
+        x, y
+    ).owner
+    base = np.arange(12.0).reshape(3, 4)
+    check(node, base, np.arange(8.0).reshape(2, 4) + 100)
+    # The value is a view of the rows above the target: overlapping memory.
+    v = base.copy()
+    r = run_c(node, v, v[:-1])
+    np.testing.assert_array_equal(r[1:], base[:-1])
+    np.testing.assert_array_equal(r[0], base[0])
+    # Another dtype or a non-contiguous value goes through NumPy's assignment.
+    check(
+        node, base, (np.arange(8).reshape(2, 4) * 3).astype("int64").astype("float64")
+    )
+    check(node, base, (np.arange(16.0).reshape(2, 8))[:, ::2])
+
+
 def test_incsubtensor_errors_leave_input_alone():
     x = at.matrix("x", dtype="float64")
     y = at.vector("y", dtype="float64")
