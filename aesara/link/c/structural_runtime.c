@@ -1,6 +1,6 @@
 /* C thunks for aesara's structural ops: views, shapes, indexing, cumulative
  * sums/products, the softmax family, and the pass-through ops (ViewOp,
- * Unbroadcast, CheckAndRaise, ScalarFromTensor, AllocEmpty).
+ * Unbroadcast, CheckAndRaise, ScalarFromTensor, AllocEmpty, MakeVector).
  *
  * Built by aesara/link/c/structural_runtime.py (through the compile cache)
  * as several small modules, one per family of kinds, so that a graph only
@@ -50,6 +50,7 @@ enum {
     K_SCALAR_FROM_TENSOR,
     K_PASS,
     K_ALLOC_EMPTY,
+    K_MAKE_VECTOR,
     K_LAST
 };
 
@@ -282,6 +283,33 @@ run_scalar_from_tensor(StructThunk *self)
 /* once every other input (a condition) is true; a false or unreadable      */
 /* condition runs the Python thunk, which raises the op's error.            */
 /* ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------ */
+/* MakeVector: a vector of 0-d inputs (of the output's dtype: make_node     */
+/* casts them)                                                               */
+/* ------------------------------------------------------------------------ */
+
+static int
+run_make_vector(StructThunk *self)
+{
+    npy_intp n = self->nin;
+    for (int k = 0; k < self->nin; k++) {
+        PyObject *o = IN(k);
+        if (!PyArray_CheckExact(o)) return USE_PY;
+        PyArrayObject *a = (PyArrayObject *)o;
+        if (PyArray_NDIM(a) != 0 || PyArray_TYPE(a) != self->out_type ||
+            !PyArray_ISNOTSWAPPED(a) || PyDataType_REFCHK(PyArray_DESCR(a)))
+            return USE_PY;
+    }
+    PyObject *r = PyArray_EMPTY(1, &n, self->out_type, 0);
+    if (!r) return -1;
+    const npy_intp size = PyArray_ITEMSIZE((PyArrayObject *)r);
+    char *dst = PyArray_BYTES((PyArrayObject *)r);
+    for (int k = 0; k < self->nin; k++)
+        memcpy(dst + k * size, PyArray_BYTES((PyArrayObject *)IN(k)), (size_t)size);
+    set_out(self, r);
+    return 0;
+}
 
 static int
 run_pass(StructThunk *self)
@@ -846,6 +874,7 @@ static run_fn runners[K_LAST] = {
     [K_SPECIFY_SHAPE] = run_specify_shape,
     [K_SCALAR_FROM_TENSOR] = run_scalar_from_tensor,
     [K_PASS] = run_pass,
+    [K_MAKE_VECTOR] = run_make_vector,
 #endif
 #ifdef AE_WITH_ALLOC
     [K_ALLOC] = run_alloc,
@@ -1017,7 +1046,7 @@ st_init(StructThunk *self, PyObject *args, PyObject *kwds)
                kind == K_SOFTMAXGRAD) {
         bad = np_ < 2 + (kind == K_CUMOP);
     }
-    int need_in[K_LAST] = {0, 1, 2, 1, 1, 1, 1, 1, 2, 2, 3, 1, 1, 1, 2, 1, 1, 0};
+    int need_in[K_LAST] = {0, 1, 2, 1, 1, 1, 1, 1, 2, 2, 3, 1, 1, 1, 2, 1, 1, 0, 0};
     if (!bad) bad = nin < need_in[kind];
     if (!bad && (kind == K_SOFTMAX || kind == K_LOGSOFTMAX || kind == K_SOFTMAXGRAD))
         bad = out_type != NPY_FLOAT64 && out_type != NPY_FLOAT32;
@@ -1136,7 +1165,7 @@ PyInit_MODULE_NAME(void)
     KIND(K_SPECIFY_SHAPE); KIND(K_ALLOC); KIND(K_SUBTENSOR); KIND(K_INCSUBTENSOR);
     KIND(K_ADV_SUB1); KIND(K_ADV_INC_SUB1); KIND(K_CUMOP); KIND(K_SOFTMAX);
     KIND(K_LOGSOFTMAX); KIND(K_SOFTMAXGRAD); KIND(K_SCALAR_FROM_TENSOR); KIND(K_PASS);
-    KIND(K_ALLOC_EMPTY);
+    KIND(K_ALLOC_EMPTY); KIND(K_MAKE_VECTOR);
 #undef KIND
     PyModule_AddIntConstant(m, "STRUCTURAL_VERSION", 1);
     return m;

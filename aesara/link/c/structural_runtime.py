@@ -58,6 +58,7 @@ KINDS = {
             "scalar_from_tensor",
             "pass",
             "alloc_empty",
+            "make_vector",
         )
     )
 }
@@ -72,6 +73,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "specify_shape",
         "scalar_from_tensor",
         "pass",
+        "make_vector",
     ),
     "alloc": ("alloc", "alloc_empty"),
     "subtensor": ("subtensor", "incsubtensor", "adv_sub1", "adv_inc_sub1"),

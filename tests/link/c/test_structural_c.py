@@ -401,6 +401,22 @@ def test_pass_through_ops_return_their_input():
     assert isinstance(err, AssertionError)
 
 
+@pytest.mark.parametrize("dtype", ["int64", "float32", "bool"])
+def test_make_vector(dtype):
+    from aesara.tensor.basic import MakeVector
+
+    a, b, c = (tensor(dtype, shape=()) for _ in range(3))
+    node = MakeVector(dtype)(a, b, c).owner
+    vals = [np.array(v, dtype=dtype) for v in (1, 0, 3)]
+    check(node, *vals)
+    # Not arrays of the output's dtype: the Python thunk.
+    r = run_c(node, vals[0][()], vals[1], vals[2], expect_c=False)
+    np.testing.assert_array_equal(r, np.array([1, 0, 3], dtype=dtype))
+    empty = MakeVector(dtype)().owner
+    r = run_c(empty)
+    assert r.shape == (0,) and r.dtype == dtype
+
+
 def test_alloc_empty_shape_dtype_and_reuse():
     from aesara.tensor.basic import AllocEmpty
 

@@ -1,6 +1,6 @@
 """C translations of structural ops: views, shapes, ``Alloc``, indexing, ``CumOp``,
 and the ops that pass their input through (``ViewOp``, ``Unbroadcast``,
-``CheckAndRaise``), ``ScalarFromTensor`` and ``AllocEmpty``.
+``CheckAndRaise``), ``ScalarFromTensor``, ``MakeVector`` and ``AllocEmpty``.
 
 Each node runs as a ``StructThunk`` of :mod:`aesara.link.c.structural_runtime`
 (one small module per group of kinds, compiled once per machine, only when a
@@ -20,7 +20,7 @@ from aesara.link.c.structural_runtime import structural_plan
 from aesara.raise_op import CheckAndRaise
 from aesara.scalar.basic import ScalarType
 from aesara.tensor._alloc_empty import AllocEmpty
-from aesara.tensor.basic import Alloc, ScalarFromTensor
+from aesara.tensor.basic import Alloc, MakeVector, ScalarFromTensor
 from aesara.tensor.elemwise import DimShuffle
 from aesara.tensor.extra_ops import CumOp
 from aesara.tensor.shape import Reshape, Shape, Shape_i, SpecifyShape, Unbroadcast
@@ -218,6 +218,16 @@ def cumop_plan(node) -> CPlan | None:
         "cumop",
         [int(has_axis), op.axis if has_axis else 0, 0 if op.mode == "add" else 1],
     )
+
+
+@register_c_translation(MakeVector)
+def make_vector_plan(node) -> CPlan | None:
+    """A vector of the (0-d, already cast) inputs."""
+    if type(node.op) is not MakeVector or not _tensors(*node.inputs, *node.outputs):
+        return None
+    if any(v.type.ndim != 0 or v.type.dtype != node.op.dtype for v in node.inputs):
+        return None
+    return structural_plan("make_vector", [])
 
 
 @register_c_translation(ScalarFromTensor)
