@@ -81,6 +81,9 @@ typedef struct {
     int as_while;
     int allow_gc;
     int running;
+    /* A run's bookkeeping arrays, allocated at the first run and reused
+     * (a loop never runs twice at once): sl_run carves them from this. */
+    char *scratch;
     /* Per inner input: the view this loop last put in the cell (owned) and
      * the array it is a row of (borrowed; valid during a run only). */
     PyObject **views;
@@ -306,6 +309,7 @@ sl_dealloc(ScanLoop *self)
     sl_clear(self);
     Py_CLEAR(self->name);
     free_specs(self);
+    PyMem_Free(self->scratch);
     PyMem_Free(self->views);
     PyMem_Free(self->view_src);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -745,16 +749,27 @@ sl_run(ScanLoop *self)
     PyObject **results = NULL;
 
     if (as_n_steps(PyList_GET_ITEM(oin[0], 0), &n_steps) < 0) return -1;
-    seqs = PyMem_Calloc((size_t)n_seqs + 1, sizeof(PyArrayObject *));
-    bufs = PyMem_Calloc((size_t)n_states + 1, sizeof(PyArrayObject *));
-    nit_len = PyMem_Calloc((size_t)n_states + 1, sizeof(long long));
-    head = PyMem_Calloc((size_t)n_states + 1, sizeof(npy_intp));
-    fast = PyMem_Calloc((size_t)n_states + 1, 1);
-    shared_last = PyMem_Calloc((size_t)self->n_shared + 1, sizeof(PyObject *));
-    results = PyMem_Calloc((size_t)n_states + 1, sizeof(PyObject *));
-    if (!seqs || !bufs || !nit_len || !head || !fast || !shared_last || !results) {
-        PyErr_NoMemory();
-        goto done;
+    {
+        /* Every array below has 8-byte entries except `fast`, last. */
+        const size_t ns = (size_t)n_states + 1;
+        const size_t words = ((size_t)n_seqs + 1) + 4 * ns + ((size_t)self->n_shared + 1);
+        const size_t bytes = words * 8 + ns;
+        if (!self->scratch) {
+            self->scratch = PyMem_Malloc(bytes);
+            if (!self->scratch) {
+                PyErr_NoMemory();
+                return -1;
+            }
+        }
+        memset(self->scratch, 0, bytes);
+        char *p = self->scratch;
+        seqs = (PyArrayObject **)p; p += ((size_t)n_seqs + 1) * 8;
+        bufs = (PyArrayObject **)p; p += ns * 8;
+        nit_len = (long long *)p; p += ns * 8;
+        head = (npy_intp *)p; p += ns * 8;
+        results = (PyObject **)p; p += ns * 8;
+        shared_last = (PyObject **)p; p += ((size_t)self->n_shared + 1) * 8;
+        fast = p;
     }
     self->running = 1;
 
@@ -955,13 +970,6 @@ done:
         for (Py_ssize_t s = 0; s < n_states; s++) Py_XDECREF(results[s]);
     if (shared_last)
         for (Py_ssize_t k = 0; k < self->n_shared; k++) Py_XDECREF(shared_last[k]);
-    PyMem_Free(seqs);
-    PyMem_Free(bufs);
-    PyMem_Free(nit_len);
-    PyMem_Free(head);
-    PyMem_Free(fast);
-    PyMem_Free(shared_last);
-    PyMem_Free(results);
     self->running = 0;
     return rc;
 }
