@@ -1,6 +1,6 @@
 /* The aesara C runtime, part 2: the lazy VM loop (CLazyLoop).
  *
- * Joined after runtime.c (it uses ElemwiseThunk and clear_cell from there)
+ * Joined after runtime.c (it uses ElemwiseThunk, clear_cell and hand_error_to)
  * and before random_thunk.c and call_path.c (which registers the type).
  *
  * CLazyLoop evaluates a graph on demand, from its outputs back, exactly as
@@ -442,28 +442,6 @@ lz_ifelse(CLazyLoop *self, Py_ssize_t *sp, Py_ssize_t i)
     return 1;
 }
 
-/* Hand the current exception to on_error (which annotates and re-raises). */
-static void
-lz_error(CLazyLoop *self, Py_ssize_t i)
-{
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
-    if (tb) PyException_SetTraceback(value, tb);
-    PyObject *idx = PyLong_FromSsize_t(i);
-    PyObject *r = PyObject_CallFunctionObjArgs(self->on_error, idx, type, value,
-                                               tb ? tb : Py_None, NULL);
-    Py_XDECREF(idx);
-    if (r) {
-        Py_DECREF(r);
-        PyErr_Restore(type, value, tb);
-    } else {
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-    }
-}
-
 /* Run thunk i; for a lazy thunk, push what it asks for. 1 done, 0 pushed or
  * to be called again, -1 error. */
 static int
@@ -556,7 +534,7 @@ lz_run(CLazyLoop *self)
         if (self->allow_gc) lz_gc(self, i);
         continue;
     error:
-        lz_error(self, i);
+        hand_error_to(self->on_error, i);
         return -1;
     }
     if (self->allow_gc)

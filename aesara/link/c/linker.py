@@ -70,6 +70,14 @@ def make_elemwise_thunk(
     return thunk
 
 
+def _raise_node_error(vm: VM, index: int, etype, evalue, tb) -> None:
+    """The C loops' error hook: ``vm``'s node ``index`` raised ``evalue``;
+    re-raise it with the node's details (the user's line where known)."""
+    raise_with_op(
+        vm.fgraph, vm.nodes[index], vm.thunks[index], exc_info=(etype, evalue, tb)
+    )
+
+
 class CVM(VM):
     """Runs the thunks in order with the runtime's C loop.
 
@@ -109,14 +117,7 @@ class CVM(VM):
             return self._timed_call()
         self._loop()
 
-    def _on_error(self, index: int, etype, evalue, tb) -> None:
-        # Called by the C loop with the failing thunk's exception.
-        raise_with_op(
-            self.fgraph,
-            self.nodes[index],
-            self.thunks[index],
-            exc_info=(etype, evalue, tb),
-        )
+    _on_error = _raise_node_error
 
     def _timed_call(self) -> None:
         for cell in self.pre_call_clear:
@@ -203,14 +204,7 @@ class CStack(Stack):
             return super().__call__(output_subset)
         self._loop()
 
-    def _on_error(self, index: int, etype, evalue, tb) -> None:
-        # Called by the C loop with the failing node's exception.
-        raise_with_op(
-            self.fgraph,
-            self.nodes[index],
-            self.thunks[index],
-            exc_info=(etype, evalue, tb),
-        )
+    _on_error = _raise_node_error
 
     def make_fast_call(self, function) -> Callable | None:
         """The C positional call path of ``function`` (a compiled Function)."""

@@ -691,6 +691,30 @@ clear_cell(PyObject *cell)
     }
 }
 
+/* Hand the current exception, raised by node i, to a loop's error hook
+ * (on_error(index, type, value, traceback), which annotates and re-raises
+ * it; if the hook returns, the original exception stands). */
+static void
+hand_error_to(PyObject *on_error, Py_ssize_t i)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb) PyException_SetTraceback(value, tb);
+    PyObject *idx = PyLong_FromSsize_t(i);
+    PyObject *r = PyObject_CallFunctionObjArgs(on_error, idx, type, value,
+                                               tb ? tb : Py_None, NULL);
+    Py_XDECREF(idx);
+    if (r) {
+        Py_DECREF(r);
+        PyErr_Restore(type, value, tb);
+    } else {
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+    }
+}
+
 static int
 cl_run(CLoop *self)
 {
@@ -708,23 +732,7 @@ cl_run(CLoop *self)
             Py_XDECREF(r);
         }
         if (bad) {
-            PyObject *type, *value, *tb;
-            PyErr_Fetch(&type, &value, &tb);
-            PyErr_NormalizeException(&type, &value, &tb);
-            if (tb) PyException_SetTraceback(value, tb);
-            PyObject *idx = PyLong_FromSsize_t(i);
-            PyObject *r = PyObject_CallFunctionObjArgs(
-                self->on_error, idx, type, value, tb ? tb : Py_None, NULL);
-            Py_XDECREF(idx);
-            if (r) {
-                /* The hook is meant to raise; if it did not, raise the original. */
-                Py_DECREF(r);
-                PyErr_Restore(type, value, tb);
-            } else {
-                Py_XDECREF(type);
-                Py_XDECREF(value);
-                Py_XDECREF(tb);
-            }
+            hand_error_to(self->on_error, i);
             return -1;
         }
         PyObject *post = PyTuple_GET_ITEM(self->post_clear, i);
