@@ -479,8 +479,12 @@ class Composite(ScalarOp, HasInnerGraph):
 
     def __getstate__(self):
         d = self.__dict__.copy()
-        # Caches are rebuilt on demand; the generated function cannot be pickled.
-        for k in ("_impl_fn", "_fgraph", "_key", "_hash", "_order"):
+        # Caches are rebuilt on demand; the generated function cannot be
+        # pickled, and a hash is only valid in the process that computed it.
+        # The structure key is kept: it is plain data, and computing it again
+        # (a walk of the inner graph) is most of what hashing an unpickled
+        # Composite costs (compiled graphs loaded from the rewrite cache).
+        for k in ("_impl_fn", "_fgraph", "_hash", "_order"):
             d.pop(k, None)
         return d
 

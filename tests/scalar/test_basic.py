@@ -1081,6 +1081,20 @@ class TestComposite:
         c3 = c.clone()
         assert c3 == c and c3.inputs[0] is not c.inputs[0]
 
+    def test_unpickled_composite_keeps_its_structure_key(self):
+        # Hashing an unpickled Composite (graphs loaded from the rewrite
+        # cache) must not walk its inner graph again; the hash itself is
+        # per process and is recomputed.
+        x, y = float64("x"), float64("y")
+        c = Composite([x, y], [x * sb.exp(y) + 1.5])
+        hash(c)
+        state = c.__getstate__()
+        assert "_key" in state and "_hash" not in state
+        c2 = pickle.loads(pickle.dumps(c))
+        assert "_key" in c2.__dict__
+        assert hash(c2) == hash(c) and c2 == c
+        assert c2 != Composite([x, y], [x * sb.exp(y) + 2.5])
+
     def test_connection_pattern(self):
         x, y = float64("x"), float64("y")
         c = Composite([x, y], [sb.exp(x), x + y])
