@@ -42,6 +42,7 @@ def make_elemwise_thunk(
     kernels (see :func:`aesara.link.c.compiler.compile_kernel_batch`).
     """
     from aesara.link.c.elemwise_codegen import KERNEL_ABI_VERSION
+    from aesara.link.c.registry import with_python_fallback
     from aesara.link.c.runtime import get_runtime
 
     rt = get_runtime()
@@ -64,10 +65,7 @@ def make_elemwise_thunk(
         _thread_min(),
         prefix,
     )
-    thunk.lazy = False
-    thunk.perform = getattr(fallback, "perform", None)
-    thunk.py_thunk = fallback
-    return thunk
+    return with_python_fallback(thunk, fallback)
 
 
 def _raise_node_error(vm: VM, index: int, etype, evalue, tb) -> None:
@@ -359,6 +357,8 @@ class CVMLinker(VMLinker):
             allow_partial_eval=allow_partial_eval,
         )
         self._c_on = False
+        # The IfElse thunks made by this linker, unwrapped (see CStack).
+        self._own_ifelse: set = set()
 
     def _c_enabled(self) -> bool:
         if self.c_thunks is False:
@@ -425,7 +425,7 @@ class CVMLinker(VMLinker):
         thunk = super().make_node_thunk(node, storage_map, compute_map, impl)
         if self._c_on and _computes_like_c(node.op):
             thunk = _quiet_fp_thunk(thunk)
-        elif type(node.op).__name__ == "IfElse" and _is_ifelse(node.op):
+        elif _is_ifelse(node.op):
             # The C lazy loop may choose this node's branch itself; a thunk
             # that a subclass wraps (monitoring) is called instead.
             self._own_ifelse.add(thunk)
@@ -475,7 +475,7 @@ class CVMLinker(VMLinker):
                 storage_map,
                 compute_map,
                 post_thunk_clear is not None,
-                native_ifelse=getattr(self, "_own_ifelse", ()),
+                native_ifelse=self._own_ifelse,
             )
             vm.time_thunks = False
             vm.record_shapes = False

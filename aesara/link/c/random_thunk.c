@@ -12,7 +12,7 @@
  *
  * this thunk makes that call directly. A random variable that may not
  * overwrite its generator draws from copy(rng) (the copy function is
- * aesara.tensor.random.op.copy_generator). A draw that is not an array of
+ * aesara.link.c.ops.random.copy_generator_c). A draw that is not an array of
  * the output's dtype (a Python float for a scalar draw) is converted as
  * np.asarray(draw, dtype) converts it. A generator of another type (a
  * RandomState, a subclass) or an unusual size runs the node's Python thunk.
@@ -27,8 +27,8 @@
 /*                                                                          */
 /* It relies on NumPy's layout of these generators' state (a pointer to the */
 /* 128-bit state and increment, then the buffered 32-bit half), reached     */
-/* through the public bitgen_t capsule. The caller (copy_generator in       */
-/* aesara/tensor/random/op.py) checks the first copy of each process        */
+/* through the public bitgen_t capsule. The caller (_copy_pcg_state in     */
+/* aesara/link/c/ops/random.py) checks the first copy of each process       */
 /* against the ``state`` property and stops using this if they differ.      */
 /* ------------------------------------------------------------------------ */
 

@@ -41,6 +41,7 @@ __all__ = [
     "plan_for",
     "register_c_translation",
     "run_in_threads",
+    "with_python_fallback",
 ]
 
 
@@ -268,6 +269,16 @@ def forget_artifacts(paths: set) -> None:
         ]
         for k in stale:
             del _artifacts[k]
+
+
+def with_python_fallback(thunk: Any, fallback: Any) -> Any:
+    """Give a C thunk the attributes linkers read from thunks: not lazy, the
+    op's ``perform``, and its Python thunk (``py_thunk``), which it runs for
+    inputs it does not handle. Returns ``thunk``."""
+    thunk.lazy = False
+    thunk.perform = getattr(fallback, "perform", None)
+    thunk.py_thunk = fallback
+    return thunk
 
 
 def run_in_threads(

@@ -125,10 +125,10 @@ def make_scan_loop(
                 st.outer_out in runner.inplace_outs,
             )
         )
-    from aesara.tensor.random.op import copy_generator
+    from aesara.link.c.ops.random import copy_generator_c
 
     shared = tuple(
-        (in_idx, out_idx, outer_in, outer_out, copy_generator if copied else None)
+        (in_idx, out_idx, outer_in, outer_out, copy_generator_c if copied else None)
         for in_idx, out_idx, outer_in, outer_out, copied in zip(
             runner.shared_in_idx,
             runner.shared_out_idx,

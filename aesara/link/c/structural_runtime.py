@@ -161,6 +161,8 @@ def make_struct_thunk(
     no_recycling: Sequence,
 ):
     """A ``StructThunk`` of ``kind`` for ``node``, with its Python thunk as fallback."""
+    from aesara.link.c.registry import with_python_fallback
+
     fallback = node.op.make_thunk(
         node, storage_map, compute_map, no_recycling, impl="py"
     )
@@ -174,10 +176,7 @@ def make_struct_thunk(
         str(node.op),
         fallback,
     )
-    thunk.lazy = False
-    thunk.perform = getattr(fallback, "perform", None)
-    thunk.py_thunk = fallback
-    return thunk
+    return with_python_fallback(thunk, fallback)
 
 
 def structural_plan(kind: str, params: Sequence[int]):

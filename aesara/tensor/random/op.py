@@ -15,7 +15,7 @@ shape (the trailing ``ndim_supp`` dimensions, read from a parameter).
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -153,7 +153,9 @@ def _seed_params(ss: np.random.SeedSequence) -> tuple:
     return (ss.entropy, ss.spawn_key, ss.pool_size, ss.n_children_spawned)
 
 
-def copy_generator(rng: Any) -> Any:
+def copy_generator(
+    rng: Any, copy_state: Callable[[Any, Any], bool] | None = None
+) -> Any:
     """An independent copy of a NumPy random generator, as ``deepcopy`` makes.
 
     A ``Generator`` is rebuilt from its bit generator's state, with a seed
@@ -162,6 +164,15 @@ def copy_generator(rng: Any) -> Any:
     gives the same draws and the same ``spawn`` children. Anything else
     (``RandomState``, generators on bit generators that cannot be rebuilt
     so) is deep-copied.
+
+    Parameters
+    ----------
+    rng
+        The generator to copy.
+    copy_state
+        Optional ``copy_state(src, dst) -> bool`` copying one bit
+        generator's state into another of the same type (a backend's faster
+        way); where it returns False the ``state`` property is used.
     """
     if type(rng) is np.random.Generator:
         bg = rng.bit_generator
@@ -175,49 +186,10 @@ def copy_generator(rng: Any) -> Any:
                 params = None
             if params is not None:
                 new_bg = type(bg)(_CopiedSeedSequence(params))
-                if not (
-                    type(bg) in _PCG_BIT_GENERATORS and _copy_pcg_state(bg, new_bg)
-                ):
+                if copy_state is None or not copy_state(bg, new_bg):
                     new_bg.state = bg.state
                 return np.random.Generator(new_bg)
     return copy.deepcopy(rng)
-
-
-_PCG_BIT_GENERATORS = (np.random.PCG64, np.random.PCG64DXSM)
-# The C runtime's state copy for PCG generators: None until tried, then the
-# function, or False once found unusable (see _copy_pcg_state).
-_pcg_copy: Any = None
-
-
-def _copy_pcg_state(src: Any, dst: Any) -> bool:
-    """Copy a PCG64 state in C when the runtime is loaded; False otherwise.
-
-    The first copy of a process is checked against the ``state`` property
-    (the C side assumes NumPy's layout of the state); a mismatch turns the C
-    copy off for the process.
-    """
-    global _pcg_copy
-    fn = _pcg_copy
-    if fn is False:
-        return False
-    if fn is None:
-        from aesara.link.c import runtime
-
-        if runtime._runtime is None:
-            return False  # never compile the runtime just for this
-        fn = getattr(runtime._runtime, "copy_pcg64_state", None)
-        if fn is None:
-            _pcg_copy = False
-            return False
-        try:
-            fn(src, dst)
-            ok = dst.state == src.state
-        except Exception:
-            ok = False
-        _pcg_copy = fn if ok else False
-        return ok
-    fn(src, dst)
-    return True
 
 
 _REBUILDABLE_BIT_GENERATORS = (

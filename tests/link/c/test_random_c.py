@@ -118,3 +118,65 @@ def test_bad_parameters_raise_numpys_error_with_the_node():
     assert str(ref.value).splitlines()[0] in str(info.value)
     assert "BernoulliRV" in str(info.value)
     assert f(0.5).shape == (2,)
+
+
+# ---------------------------------------------------------------------------
+# Generator copies with the runtime's PCG state copy
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.PCG64DXSM])
+def test_pcg_states_are_copied_in_c(bit_generator, monkeypatch):
+    import copy
+
+    from aesara.link.c.ops import random as crandom
+
+    monkeypatch.setattr(crandom, "_pcg_copy", None)
+    rng = np.random.Generator(bit_generator(np.random.SeedSequence(5)))
+    rng.normal()
+    rng.integers(0, 10, dtype=np.uint32)  # a buffered 32-bit half to carry
+    a, b = crandom.copy_generator_c(rng), copy.deepcopy(rng)
+    assert callable(crandom._pcg_copy)  # checked once, then used
+    assert a.bit_generator.state == b.bit_generator.state
+    np.testing.assert_array_equal(
+        a.integers(0, 2**31, size=5, dtype=np.uint32),
+        b.integers(0, 2**31, size=5, dtype=np.uint32),
+    )
+    c = crandom.copy_generator_c(rng)
+    assert c.bit_generator.state == rng.bit_generator.state
+    # Other bit generators use the state property.
+    mt = np.random.Generator(np.random.MT19937(3))
+    assert crandom.copy_generator_c(mt).normal() == copy.deepcopy(mt).normal()
+
+
+def test_a_wrong_c_state_copy_is_turned_off(monkeypatch):
+    """The first C copy of a process is checked; a copy that does not give
+    the same state turns the C path off, and the copy is still right."""
+    import copy
+
+    from aesara.link.c import runtime
+    from aesara.link.c.ops import random as crandom
+
+    class FakeRuntime:
+        @staticmethod
+        def copy_pcg64_state(src, dst):
+            pass  # copies nothing
+
+    monkeypatch.setattr(runtime, "_runtime", FakeRuntime)
+    monkeypatch.setattr(crandom, "_pcg_copy", None)
+    rng = np.random.default_rng(9)
+    rng.normal(size=3)
+    a = crandom.copy_generator_c(rng)
+    assert crandom._pcg_copy is False
+    assert a.bit_generator.state == rng.bit_generator.state
+    assert a.normal() == copy.deepcopy(rng).normal()
+
+
+def test_c_state_copy_checks_its_arguments():
+    from aesara.link.c.runtime import get_runtime
+
+    rt = get_runtime()
+    with pytest.raises(TypeError, match="different types"):
+        rt.copy_pcg64_state(np.random.PCG64(1), np.random.PCG64DXSM(1))
+    with pytest.raises(TypeError, match="two bit generators"):
+        rt.copy_pcg64_state(np.random.PCG64(1))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aesara.link.c.registry import CPlan, register_c_translation
+from aesara.link.c.registry import CPlan, register_c_translation, with_python_fallback
 from aesara.tensor._products import Dot
 from aesara.tensor.blas import Dot22, Dot22Scalar, Gemm, Gemv, Ger
 from aesara.tensor.type import TensorType
@@ -51,10 +51,7 @@ def _make(module, node, storage_map, compute_map, no_recycling):
         str(op),
         fallback,
     )
-    thunk.lazy = False
-    thunk.perform = getattr(fallback, "perform", None)
-    thunk.py_thunk = fallback
-    return thunk
+    return with_python_fallback(thunk, fallback)
 
 
 @register_c_translation(Dot, Dot22, Dot22Scalar, Gemm, Gemv, Ger)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aesara.link.c.registry import CPlan, register_c_translation
+from aesara.link.c.registry import CPlan, register_c_translation, with_python_fallback
 from aesara.tensor.elemwise import CAReduce
 from aesara.tensor.fused_reduce import FusedCAReduce
 from aesara.tensor.math import Argmax, MaxAndArgmax
@@ -83,10 +83,7 @@ def _make_thunk(mode, acc_itemsize, path, node, storage_map, compute_map, no_rec
         fallback,
         _thread_min(),
     )
-    thunk.lazy = False
-    thunk.perform = getattr(fallback, "perform", None)
-    thunk.py_thunk = fallback
-    return thunk
+    return with_python_fallback(thunk, fallback)
 
 
 def _tensors(node) -> bool:
